@@ -1,0 +1,1 @@
+//! The demo institution (being written).

@@ -1,0 +1,170 @@
+//! The local store: one SQLite file (WAL), migrations, one writer connection and one reader connection.
+//!
+//! Every write goes through [`Store::write`], which runs a closure inside one transaction on the single
+//! writer connection; reads from the GUI and the CLI go through [`Store::read`] on a read-only connection,
+//! so a long write never blocks a search. One file per aggregate holds the SQL for it.
+
+pub mod audit;
+pub mod cards;
+pub mod counts;
+pub mod groups;
+pub mod outbox;
+pub mod persons;
+pub mod photos;
+pub mod search;
+pub mod settings;
+pub mod structures;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OpenFlags, Transaction};
+
+use crate::domain::card::CardError;
+use crate::domain::names;
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// The store's errors. Shown to users through `ui_text::store_error`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot open the database {path}: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("{kind} {id} not found")]
+    NotFound { kind: &'static str, id: i64 },
+    #[error(transparent)]
+    Card(#[from] CardError),
+    #[error("chip serial number {csn} already belongs to card {card_id}")]
+    CsnInUse { csn: String, card_id: i64 },
+    #[error("unexpected value in column {column}: {value:?}")]
+    BadValue { column: &'static str, value: String },
+    #[error("the database is busy in another thread")]
+    Poisoned,
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+/// Handle to the local store; cheap to clone and to send to other threads.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.inner.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+        }
+        let mut writer = Connection::open(path)
+            .map_err(|e| StoreError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+        configure(&writer)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        embedded::migrations::runner()
+            .run(&mut writer)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| StoreError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+        configure(&reader)?;
+        Ok(Store {
+            inner: Arc::new(Inner { path: path.to_path_buf(), writer: Mutex::new(writer), reader: Mutex::new(reader) }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` in one write transaction on the single writer connection; commits if `f` succeeds.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on the read-only connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.inner.reader.lock().map_err(|_| StoreError::Poisoned)?;
+        f(&conn)
+    }
+}
+
+/// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
+/// (`fold_text`, `compact_ids`: the same folding as everywhere else, from `domain::names`).
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", "-32768")?;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("fold_text", 1, flags, |ctx| {
+        let s: Option<String> = ctx.get(0)?;
+        Ok(s.map(|s| names::fold(&s)))
+    })?;
+    conn.create_scalar_function("compact_ids", -1, flags, |ctx| {
+        let mut out = String::new();
+        for i in 0..ctx.len() {
+            let v: Option<String> = ctx.get(i)?;
+            if let Some(v) = v {
+                search::push_id_tokens(&mut out, &v);
+            }
+        }
+        Ok(out)
+    })?;
+    Ok(())
+}
+
+/// Timestamps are stored as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn ts(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn parse_ts(column: &'static str, s: &str) -> Result<Timestamp> {
+    s.parse().map_err(|_| StoreError::BadValue { column, value: s.to_string() })
+}
+
+pub fn parse_date(column: &'static str, s: &str) -> Result<Date> {
+    s.parse().map_err(|_| StoreError::BadValue { column, value: s.to_string() })
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::Store;
+
+    /// A fresh store in a temporary directory (kept alive by the returned guard).
+    pub fn temp_store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("guichet.db")).unwrap();
+        (store, dir)
+    }
+}

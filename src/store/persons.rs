@@ -1,0 +1,237 @@
+//! Persons of the mirror: insert, detail for the person panel, rows for the directory list.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::structures::{self, StructureInfo};
+use super::{Result, StoreError, cards, groups, parse_date, photos, ts};
+use crate::domain::card::PersonId;
+use crate::domain::names;
+use crate::domain::person::{IdKind, PersonRecord};
+
+/// Inserts a person and its multi-valued identifiers; returns the new id.
+pub fn insert(tx: &Transaction<'_>, rec: &PersonRecord, now: Timestamp) -> Result<PersonId> {
+    let structure_id = match &rec.structure_code {
+        Some(code) => structures::id_by_code(tx, code)?,
+        None => None,
+    };
+    let now = ts(now);
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO persons (dn, entry_uuid, uid, eppn, supann_etu_id, supann_emp_id, ine, ent_login,
+            surname, given_name, birth_name, display_name, civility, birth_date, email, affiliation,
+            structure_id, due_date, editable, folded_surname, folded_given, sort_key, source, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                 ?22, ?23, ?24, ?24)",
+    )?;
+    stmt.execute(params![
+        rec.dn,
+        rec.entry_uuid,
+        rec.uid,
+        rec.eppn,
+        rec.supann_etu_id,
+        rec.supann_emp_id,
+        rec.ine,
+        rec.ent_login,
+        rec.surname,
+        rec.given_name,
+        rec.birth_name,
+        rec.display_name(),
+        rec.civility,
+        rec.birth_date.map(|d| d.to_string()),
+        rec.email,
+        rec.affiliation,
+        structure_id,
+        rec.due_date.map(|d| d.to_string()),
+        rec.editable,
+        names::fold(&rec.surname),
+        names::fold(&rec.given_name),
+        names::sort_key(&rec.surname, &rec.given_name),
+        rec.source,
+        now,
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut ids = tx.prepare_cached("INSERT OR IGNORE INTO person_identifiers (person_id, kind, value) VALUES (?1, ?2, ?3)")?;
+    for (kind, value) in &rec.identifiers {
+        ids.execute(params![id, kind.as_str(), value])?;
+    }
+    Ok(id)
+}
+
+/// Records that `person` is related to `related` (e.g. a parent to a pupil).
+pub fn link(tx: &Transaction<'_>, person: PersonId, related: PersonId, kind: &str) -> Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO person_links (person_id, related_id, kind) VALUES (?1, ?2, ?3)")?
+        .execute(params![person, related, kind])?;
+    Ok(())
+}
+
+/// A person with everything the person panel shows.
+#[derive(Debug, Clone)]
+pub struct PersonDetail {
+    pub id: PersonId,
+    pub record: PersonRecord,
+    pub display_name: String,
+    pub structure: Option<StructureInfo>,
+    pub establishment: Option<StructureInfo>,
+    pub groups: Vec<groups::GroupInfo>,
+    pub links: Vec<Link>,
+    pub photo: Option<photos::Photo>,
+    pub cards: Vec<cards::CardDetail>,
+}
+
+/// A relation to another person, seen from this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: String,
+    /// `true` when this person is the subject (`parent_of` the other); `false` when it is the object.
+    pub outgoing: bool,
+    pub other_id: PersonId,
+    pub other_name: String,
+}
+
+pub fn detail(conn: &Connection, id: PersonId) -> Result<PersonDetail> {
+    let (record, display_name, structure_id) = conn
+        .query_row(
+            "SELECT dn, entry_uuid, uid, eppn, supann_etu_id, supann_emp_id, ine, ent_login, surname, given_name,
+                    birth_name, civility, birth_date, email, affiliation, due_date, editable, source,
+                    display_name, structure_id
+             FROM persons WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    PersonRecord {
+                        dn: r.get(0)?,
+                        entry_uuid: r.get(1)?,
+                        uid: r.get(2)?,
+                        eppn: r.get(3)?,
+                        supann_etu_id: r.get(4)?,
+                        supann_emp_id: r.get(5)?,
+                        ine: r.get(6)?,
+                        ent_login: r.get(7)?,
+                        surname: r.get(8)?,
+                        given_name: r.get(9)?,
+                        birth_name: r.get(10)?,
+                        civility: r.get(11)?,
+                        birth_date: None,
+                        email: r.get(13)?,
+                        affiliation: r.get(14)?,
+                        structure_code: None,
+                        due_date: None,
+                        editable: r.get(16)?,
+                        identifiers: Vec::new(),
+                        source: r.get(17)?,
+                    },
+                    (r.get::<_, Option<String>>(12)?, r.get::<_, Option<String>>(15)?),
+                    r.get::<_, String>(18)?,
+                    r.get::<_, Option<i64>>(19)?,
+                ))
+            },
+        )
+        .optional()?
+        .map(|(rec, dates, name, sid)| (fill_dates(rec, dates), name, sid))
+        .ok_or(StoreError::NotFound { kind: "person", id })?;
+    let mut record = record?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, value FROM person_identifiers WHERE person_id = ?1 ORDER BY kind, value",
+    )?;
+    let ids = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in ids {
+        let (kind, value) = row?;
+        if let Some(k) = IdKind::parse(&kind) {
+            record.identifiers.push((k, value));
+        }
+    }
+    let structure = match structure_id {
+        Some(sid) => structures::get(conn, sid)?,
+        None => None,
+    };
+    record.structure_code = structure.as_ref().map(|s| s.code.clone());
+    let establishment = match structure_id {
+        Some(sid) => structures::establishment(conn, sid)?,
+        None => None,
+    };
+    Ok(PersonDetail {
+        id,
+        record,
+        display_name,
+        structure,
+        establishment,
+        groups: groups::of_person(conn, id)?,
+        links: links(conn, id)?,
+        photo: photos::current(conn, id)?,
+        cards: cards::of_person(conn, id)?,
+    })
+}
+
+fn fill_dates(mut rec: PersonRecord, (birth, due): (Option<String>, Option<String>)) -> Result<PersonRecord> {
+    rec.birth_date = birth.map(|s| parse_date("persons.birth_date", &s)).transpose()?;
+    rec.due_date = due.map(|s| parse_date("persons.due_date", &s)).transpose()?;
+    Ok(rec)
+}
+
+fn links(conn: &Connection, id: PersonId) -> Result<Vec<Link>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.kind, 1, l.related_id, p.display_name FROM person_links l JOIN persons p ON p.id = l.related_id
+          WHERE l.person_id = ?1
+         UNION ALL
+         SELECT l.kind, 0, l.person_id, p.display_name FROM person_links l JOIN persons p ON p.id = l.person_id
+          WHERE l.related_id = ?1
+         ORDER BY 4",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(Link { kind: r.get(0)?, outgoing: r.get(1)?, other_id: r.get(2)?, other_name: r.get(3)? })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// One line of the directory list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRow {
+    pub id: PersonId,
+    pub display_name: String,
+    pub affiliation: String,
+    pub eppn: Option<String>,
+    pub structure: Option<String>,
+    /// State of the person's most recent card.
+    pub last_card_state: Option<String>,
+}
+
+/// The rows for `ids`, in the same order (missing ids are skipped).
+pub fn rows(conn: &Connection, ids: &[PersonId]) -> Result<Vec<PersonRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.display_name, p.affiliation, p.eppn, s.name,
+                (SELECT c.state FROM cards c WHERE c.person_id = p.id ORDER BY c.id DESC LIMIT 1)
+           FROM persons p LEFT JOIN structures s ON s.id = p.structure_id WHERE p.id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let row = stmt
+            .query_row([id], |r| {
+                Ok(PersonRow {
+                    id: r.get(0)?,
+                    display_name: r.get(1)?,
+                    affiliation: r.get(2)?,
+                    eppn: r.get(3)?,
+                    structure: r.get(4)?,
+                    last_card_state: r.get(5)?,
+                })
+            })
+            .optional()?;
+        out.extend(row);
+    }
+    Ok(out)
+}
+
+/// Every person id in directory order (surname, given name).
+pub fn all_sorted_ids(conn: &Connection) -> Result<Vec<PersonId>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM persons ORDER BY sort_key, id")?;
+    let ids = stmt.query_map([], |r| r.get(0))?;
+    Ok(ids.collect::<std::result::Result<_, _>>()?)
+}
+
+pub fn editable_and_due_date(conn: &Connection, id: PersonId) -> Result<(bool, Option<jiff::civil::Date>)> {
+    let (editable, due): (bool, Option<String>) = conn
+        .query_row("SELECT editable, due_date FROM persons WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(StoreError::NotFound { kind: "person", id })?;
+    Ok((editable, due.map(|d| parse_date("persons.due_date", &d)).transpose()?))
+}
