@@ -194,10 +194,13 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 
 -- Full-text search: one document per person, defined once by this view and kept by triggers.
--- names: folded names; ids: every identifier as one compact token (no separators), CSNs in 4 forms.
+-- surname, given, other: folded names; ids: every identifier as one compact token (no separators), CSNs in
+-- their 4 forms, ESCNs.
 CREATE VIEW person_search_doc AS
 SELECT p.id AS id,
-       p.folded_surname || ' ' || p.folded_given || ' ' || IFNULL(fold_text(p.birth_name), '') AS names,
+       p.folded_surname AS surname,
+       p.folded_given AS given,
+       IFNULL(fold_text(p.birth_name), '') AS other,
        compact_ids(
            p.uid, p.eppn, p.supann_etu_id, p.supann_emp_id, p.ine, p.ent_login, p.email,
            (SELECT group_concat(value, ' ') FROM person_identifiers i WHERE i.person_id = p.id),
@@ -209,34 +212,35 @@ SELECT p.id AS id,
 FROM persons p;
 
 CREATE VIRTUAL TABLE person_fts USING fts5(
-    names, ids,
+    surname, given, other, ids,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = '1 2 3'
 );
 
 CREATE TRIGGER persons_fts_ai AFTER INSERT ON persons BEGIN
-    INSERT INTO person_fts(rowid, names, ids) SELECT id, names, ids FROM person_search_doc WHERE id = new.id;
+    INSERT INTO person_fts(rowid, surname, given, other, ids) SELECT id, surname, given, other, ids FROM person_search_doc WHERE id = new.id;
 END;
 CREATE TRIGGER persons_fts_au AFTER UPDATE ON persons BEGIN
     DELETE FROM person_fts WHERE rowid = old.id;
-    INSERT INTO person_fts(rowid, names, ids) SELECT id, names, ids FROM person_search_doc WHERE id = new.id;
+    INSERT INTO person_fts(rowid, surname, given, other, ids) SELECT id, surname, given, other, ids FROM person_search_doc WHERE id = new.id;
 END;
 CREATE TRIGGER persons_fts_ad AFTER DELETE ON persons BEGIN
     DELETE FROM person_fts WHERE rowid = old.id;
 END;
 CREATE TRIGGER identifiers_fts_ai AFTER INSERT ON person_identifiers BEGIN
     DELETE FROM person_fts WHERE rowid = new.person_id;
-    INSERT INTO person_fts(rowid, names, ids) SELECT id, names, ids FROM person_search_doc WHERE id = new.person_id;
+    INSERT INTO person_fts(rowid, surname, given, other, ids) SELECT id, surname, given, other, ids FROM person_search_doc WHERE id = new.person_id;
 END;
 CREATE TRIGGER identifiers_fts_ad AFTER DELETE ON person_identifiers BEGIN
     DELETE FROM person_fts WHERE rowid = old.person_id;
-    INSERT INTO person_fts(rowid, names, ids) SELECT id, names, ids FROM person_search_doc WHERE id = old.person_id;
+    INSERT INTO person_fts(rowid, surname, given, other, ids) SELECT id, surname, given, other, ids FROM person_search_doc WHERE id = old.person_id;
 END;
 CREATE TRIGGER cards_fts_ai AFTER INSERT ON cards WHEN new.csn IS NOT NULL OR new.escn IS NOT NULL BEGIN
     DELETE FROM person_fts WHERE rowid = new.person_id;
-    INSERT INTO person_fts(rowid, names, ids) SELECT id, names, ids FROM person_search_doc WHERE id = new.person_id;
+    INSERT INTO person_fts(rowid, surname, given, other, ids) SELECT id, surname, given, other, ids FROM person_search_doc WHERE id = new.person_id;
 END;
-CREATE TRIGGER cards_fts_au AFTER UPDATE OF csn, escn ON cards BEGIN
+CREATE TRIGGER cards_fts_au AFTER UPDATE OF csn, escn ON cards
+WHEN new.csn IS NOT old.csn OR new.escn IS NOT old.escn BEGIN
     DELETE FROM person_fts WHERE rowid = new.person_id;
-    INSERT INTO person_fts(rowid, names, ids) SELECT id, names, ids FROM person_search_doc WHERE id = new.person_id;
+    INSERT INTO person_fts(rowid, surname, given, other, ids) SELECT id, surname, given, other, ids FROM person_search_doc WHERE id = new.person_id;
 END;

@@ -113,7 +113,10 @@ pub fn message_ids(lang: Lang) -> Vec<String> {
             if !first.is_ascii_alphabetic() {
                 return None;
             }
-            let id: String = l.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+            let id: String = l
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
             l[id.len()..].trim_start().starts_with('=').then_some(id)
         })
         .collect();
@@ -144,6 +147,9 @@ mod tests {
         assert!(en.len() > 20, "en locale looks empty: {}", en.len());
         let only_en: Vec<_> = en.iter().filter(|k| !fr.contains(k)).collect();
         let only_fr: Vec<_> = fr.iter().filter(|k| !en.contains(k)).collect();
-        assert!(only_en.is_empty() && only_fr.is_empty(), "only in en: {only_en:?}; only in fr: {only_fr:?}");
+        assert!(
+            only_en.is_empty() && only_fr.is_empty(),
+            "only in en: {only_en:?}; only in fr: {only_fr:?}"
+        );
     }
 }

@@ -1,6 +1,11 @@
 //! Guichet: the card bureau's desktop application. See README.md ("Architecture").
 
-pub mod domain;
-pub mod i18n;
-pub mod store;
+pub mod cli;
+pub mod config;
 pub mod demo;
+pub mod domain;
+pub mod gui;
+pub mod i18n;
+pub mod secrets;
+pub mod store;
+pub mod ui_text;

@@ -1,1 +1,36 @@
-fn main() {}
+//! `guichet`: the GUI without a subcommand, the CLI otherwise (ARCHITECTURE §4).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use guichet::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let started = std::time::Instant::now();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GUICHET_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Cli::parse();
+    let mut env = match cli::prepare(&args) {
+        Ok(env) => env,
+        Err(cli::Failure(msg)) => {
+            eprintln!("guichet: {msg}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = match args.command {
+        Some(cmd) => cli::run(&mut env, cmd),
+        None => guichet::gui::run(env, args.bench_startup, started),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(cli::Failure(msg)) => {
+            eprintln!("guichet: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}

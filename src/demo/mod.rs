@@ -1,1 +1,226 @@
-//! The demo institution (being written).
+//! The demo institution: a deterministic synthetic university (Université de Brocéliande) and
+//! secondary school (Lycée Anne de Bretagne) with persons, groups, photos and cards in every state,
+//! written through the store's own functions so that the data obeys the same rules as real data.
+//!
+//! The same seed and person count always give the same persons, groups and card histories; `now`
+//! only moves the dates (histories spread over the three years before it, due dates follow its
+//! academic year). The work is streamed in batches of [`BATCH`] persons, one transaction each, so
+//! memory stays flat for large counts.
+//!
+//! Fixed persons, always present (university students, created first): Hélène Dupré (a `NEW`
+//! request, no enabled card), Jérôme Lefèvre (enabled card with CSN `04A1B2C3D4E5F6`),
+//! Jean-Pierre de La Fontaine, Zoé Œuvray, and two homonyms Jean Dupont (`jean.dupont@…`,
+//! `jean.dupont2@…`). At the school: the pupil Zoé Lœwy, the teacher Anne-Cécile d'Artagnan and
+//! exactly one documentaliste.
+
+mod cards;
+mod desk;
+mod names;
+mod people;
+pub mod portrait;
+mod rng;
+mod school;
+mod university;
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+
+use crate::store::{Store, StoreError, photos, settings};
+use people::World;
+use school::School;
+use university::University;
+
+pub use cards::FIXED_CSN;
+pub use school::{STEM as SCHOOL_GROUP_STEM, UAI as SCHOOL_UAI};
+pub use university::UAI as UNIVERSITY_UAI;
+
+/// Persons written per transaction.
+pub const BATCH: usize = 2_500;
+/// Share of the persons that belong to the school, and its maximum size.
+const SCHOOL_SHARE: f64 = 0.3;
+const SCHOOL_MAX: usize = 4_000;
+/// Smallest school: the documentaliste, a teacher, a pupil and a parent.
+const SCHOOL_MIN: usize = 4;
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// How many persons, university and school together (at least the fixed persons are written).
+    pub persons: usize,
+    /// The same seed gives the same institution.
+    pub seed: u64,
+}
+
+impl Default for DemoOptions {
+    fn default() -> DemoOptions {
+        DemoOptions {
+            persons: 2_000,
+            seed: 1,
+        }
+    }
+}
+
+/// What was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DemoSummary {
+    pub persons: usize,
+    pub structures: usize,
+    pub groups: usize,
+    pub memberships: usize,
+    pub cards: usize,
+    /// Photos attached to persons (the JPEG blobs themselves are a shared pool of portraits).
+    pub photos: usize,
+}
+
+/// Fills an empty database with the demo institution. `now` anchors every generated date: card
+/// histories spread over the three years before it, due dates follow its academic year.
+///
+/// Fails with `StoreError::BadValue { column: "persons", .. }` when the database already has persons.
+pub fn generate(
+    store: &Store,
+    opts: &DemoOptions,
+    now: Timestamp,
+) -> Result<DemoSummary, StoreError> {
+    store.read(ensure_empty)?;
+    let jpegs =
+        portrait::pool(opts.seed, pool_size(opts.persons)).map_err(|e| StoreError::BadValue {
+            column: "photo_blobs.jpeg",
+            value: e.to_string(),
+        })?;
+    let school_budget =
+        ((opts.persons as f64 * SCHOOL_SHARE).round() as usize).clamp(SCHOOL_MIN, SCHOOL_MAX);
+    let university_budget = opts
+        .persons
+        .saturating_sub(school_budget)
+        .max(university::fixed_count());
+    let mut generator = store.write(|tx| {
+        ensure_empty(tx)?;
+        let temp_store = statement_journals_in_memory(tx);
+        settings::set(tx, "demo.seed", &opts.seed.to_string())?;
+        settings::set(tx, "demo.persons", &opts.persons.to_string())?;
+        let mut blobs = Vec::with_capacity(jpegs.len());
+        for jpeg in &jpegs {
+            blobs.push(photos::put_blob(
+                tx,
+                jpeg,
+                portrait::WIDTH,
+                portrait::HEIGHT,
+            )?);
+        }
+        let mut world = World::new(opts.seed, now, blobs);
+        let university = University::setup(tx, &mut world)?;
+        let school = School::setup(tx, &mut world, school_budget)?;
+        Ok(Generator {
+            temp_store,
+            world,
+            university,
+            school,
+            phase: Phase::Fixed(0),
+            university_left: university_budget - university::fixed_count(),
+        })
+    })?;
+    drop(jpegs);
+    let written = loop {
+        match store.write(|tx| generator.batch(tx, BATCH)) {
+            Ok(true) => tracing::debug!(
+                persons = generator.world.summary.persons,
+                "demo batch written"
+            ),
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    if let Some(previous) = generator.temp_store {
+        let restored = store.write(|tx| Ok(tx.pragma_update(None, "temp_store", previous)?));
+        if let Err(e) = restored {
+            tracing::debug!(error = %e, "temp_store not restored after the demo");
+        }
+    }
+    written?;
+    tracing::info!(?generator.world.summary, "demo institution generated");
+    Ok(generator.world.summary)
+}
+
+/// Keeps statement journals in memory for the rest of the generation: card transitions and
+/// identifiers fire full-text triggers, so nearly every statement has its own journal, and on disk
+/// these cost about a fifth of the run. The setting applies to the following transactions and can
+/// only change while the connection has no temporary database; returns the previous value to
+/// restore, or `None` when nothing was changed.
+fn statement_journals_in_memory(tx: &rusqlite::Transaction<'_>) -> Option<i64> {
+    let previous: i64 = tx.query_row("PRAGMA temp_store", [], |r| r.get(0)).ok()?;
+    if previous == 2 {
+        return None;
+    }
+    match tx.pragma_update(None, "temp_store", "MEMORY") {
+        Ok(()) => Some(previous),
+        Err(e) => {
+            tracing::debug!(error = %e, "temp_store left unchanged for the demo");
+            None
+        }
+    }
+}
+
+/// How many distinct portraits to draw: enough for variety, few enough to stay fast (drawing and
+/// JPEG encoding cost about 3 ms each in release builds, ten times more in debug builds).
+fn pool_size(persons: usize) -> usize {
+    (persons / 64).clamp(64, 256)
+}
+
+fn ensure_empty(conn: &Connection) -> Result<(), StoreError> {
+    let any: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM persons)", [], |r| r.get(0))?;
+    if any {
+        return Err(StoreError::BadValue {
+            column: "persons",
+            value: "database is not empty".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Where the generator is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// The fixed university persons, by index.
+    Fixed(usize),
+    School,
+    University,
+    Done,
+}
+
+struct Generator {
+    /// The connection's `temp_store` before the generation, to restore afterwards.
+    temp_store: Option<i64>,
+    world: World,
+    university: University,
+    school: School,
+    phase: Phase,
+    university_left: usize,
+}
+
+impl Generator {
+    /// Writes about `size` persons (families are never split); `false` once everything is written.
+    fn batch(&mut self, tx: &rusqlite::Transaction<'_>, size: usize) -> Result<bool, StoreError> {
+        let target = self.world.summary.persons + size;
+        while self.world.summary.persons < target {
+            match self.phase {
+                Phase::Fixed(i) if i < university::fixed_count() => {
+                    self.university.fixed(tx, &mut self.world, i)?;
+                    self.phase = Phase::Fixed(i + 1);
+                }
+                Phase::Fixed(_) => self.phase = Phase::School,
+                Phase::School => {
+                    if !self.school.step(tx, &mut self.world)? {
+                        self.phase = Phase::University;
+                    }
+                }
+                Phase::University if self.university_left > 0 => {
+                    self.university.random(tx, &mut self.world)?;
+                    self.university_left -= 1;
+                }
+                Phase::University => self.phase = Phase::Done,
+                Phase::Done => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+}

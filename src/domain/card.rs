@@ -77,12 +77,18 @@ impl CardState {
     /// `etatsRequest`: the person has a pending request while a card is in one of these.
     pub fn is_request(self) -> bool {
         use CardState::*;
-        matches!(self, New | Renewed | RequestChecked | Rejected | InPrint | Printed | InEncode | Encoded)
+        matches!(
+            self,
+            New | Renewed | RequestChecked | Rejected | InPrint | Printed | InEncode | Encoded
+        )
     }
 
     /// `etatsEncoded`: the chip is encoded.
     pub fn is_encoded(self) -> bool {
-        matches!(self, CardState::Encoded | CardState::Enabled | CardState::Disabled | CardState::Caduc)
+        matches!(
+            self,
+            CardState::Encoded | CardState::Enabled | CardState::Disabled | CardState::Caduc
+        )
     }
 
     /// `etatsPrinted`: the card physically exists.
@@ -92,7 +98,10 @@ impl CardState {
 
     /// Photo changes are allowed in these states.
     pub fn photo_editable(self) -> bool {
-        matches!(self, CardState::New | CardState::Renewed | CardState::RequestChecked | CardState::InPrint)
+        matches!(
+            self,
+            CardState::New | CardState::Renewed | CardState::RequestChecked | CardState::InPrint
+        )
     }
 
     /// `IN_PRINT` and `IN_ENCODE` are locked to the operator or printer holding them (§1.6.1).
@@ -121,7 +130,11 @@ pub enum DisableReason {
 }
 
 impl DisableReason {
-    pub const ALL: [DisableReason; 3] = [DisableReason::Lost, DisableReason::Theft, DisableReason::OutOfOrder];
+    pub const ALL: [DisableReason; 3] = [
+        DisableReason::Lost,
+        DisableReason::Theft,
+        DisableReason::OutOfOrder,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -282,8 +295,16 @@ pub struct NewCard {
 /// A reconcile request for the outbox: "bring service X in line with this person's cards".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Effect {
-    Validate { service: Service, person_id: PersonId, card_id: CardId },
-    Invalidate { service: Service, person_id: PersonId, card_id: CardId },
+    Validate {
+        service: Service,
+        person_id: PersonId,
+        card_id: CardId,
+    },
+    Invalidate {
+        service: Service,
+        person_id: PersonId,
+        card_id: CardId,
+    },
 }
 
 /// Everything one user action changes, applied by the store in one transaction.
@@ -297,9 +318,17 @@ pub struct Transition {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CardError {
     #[error("{from} -> {to} is not allowed; allowed: {allowed:?}")]
-    NotAllowed { from: CardState, to: CardState, allowed: Vec<CardState> },
+    NotAllowed {
+        from: CardState,
+        to: CardState,
+        allowed: Vec<CardState>,
+    },
     #[error("{from} -> {to} is performed by the system only; allowed: {allowed:?}")]
-    SystemOnly { from: CardState, to: CardState, allowed: Vec<CardState> },
+    SystemOnly {
+        from: CardState,
+        to: CardState,
+        allowed: Vec<CardState>,
+    },
     #[error("card is {state}, held by {holder}")]
     Locked { state: CardState, holder: String },
     #[error("a disable needs a reason")]
@@ -353,13 +382,17 @@ fn holds(card: &CardFacts, actor: &Actor) -> bool {
         Actor::System => true,
         Actor::Operator(n) => card.state_by.as_deref() == Some(n.as_str()),
         Actor::Printer(p) => {
-            card.printer.as_deref() == Some(p.as_str()) || card.state_by.as_deref() == Some(p.as_str())
+            card.printer.as_deref() == Some(p.as_str())
+                || card.state_by.as_deref() == Some(p.as_str())
         }
     }
 }
 
 fn pending_request(ctx: &Context<'_>, except: CardId) -> Option<CardId> {
-    ctx.other_cards.iter().find(|(id, st)| *id != except && st.is_request()).map(|(id, _)| *id)
+    ctx.other_cards
+        .iter()
+        .find(|(id, st)| *id != except && st.is_request())
+        .map(|(id, _)| *id)
 }
 
 /// The targets offered to `actor` for `card`: the workflow map after the guards (§1.6). System-only
@@ -372,7 +405,9 @@ pub fn offered_targets(card: &CardFacts, actor: &Actor, ctx: &Context<'_>) -> Ve
         .iter()
         .copied()
         .filter(|&to| match to {
-            CardState::RequestChecked if matches!(card.state, CardState::New | CardState::Renewed) => {
+            CardState::RequestChecked
+                if matches!(card.state, CardState::New | CardState::Renewed) =>
+            {
                 ctx.person_editable
             }
             CardState::Renewed => {
@@ -397,24 +432,38 @@ pub fn transition(
     // §1.6.6 "API hack": ENCODED is accepted with a chip serial number once the card is printed or printing.
     let api_hack = to == CardState::Encoded
         && req.csn.is_some()
-        && matches!(from, CardState::InPrint | CardState::Printed | CardState::InEncode);
+        && matches!(
+            from,
+            CardState::InPrint | CardState::Printed | CardState::InEncode
+        );
     let system_edge = system_only(from).contains(&to);
 
     match actor {
         Actor::System => {
             if !workflow(from).contains(&to) && !system_edge {
-                return Err(CardError::NotAllowed { from, to, allowed: system_targets(from) });
+                return Err(CardError::NotAllowed {
+                    from,
+                    to,
+                    allowed: system_targets(from),
+                });
             }
         }
         _ => {
             if card.state.is_locked() && !holds(card, actor) {
                 return Err(CardError::Locked {
                     state: from,
-                    holder: card.printer.clone().or(card.state_by.clone()).unwrap_or_default(),
+                    holder: card
+                        .printer
+                        .clone()
+                        .or(card.state_by.clone())
+                        .unwrap_or_default(),
                 });
             }
             if !offered.contains(&to) && !api_hack {
-                if to == CardState::RequestChecked && workflow(from).contains(&to) && !ctx.person_editable {
+                if to == CardState::RequestChecked
+                    && workflow(from).contains(&to)
+                    && !ctx.person_editable
+                {
                     return Err(CardError::NotEditable);
                 }
                 if to == CardState::Renewed && workflow(from).contains(&to) {
@@ -429,9 +478,17 @@ pub fn transition(
                     }
                 }
                 if system_only(from).contains(&to) {
-                    return Err(CardError::SystemOnly { from, to, allowed: offered });
+                    return Err(CardError::SystemOnly {
+                        from,
+                        to,
+                        allowed: offered,
+                    });
                 }
-                return Err(CardError::NotAllowed { from, to, allowed: offered });
+                return Err(CardError::NotAllowed {
+                    from,
+                    to,
+                    allowed: offered,
+                });
             }
         }
     }
@@ -471,7 +528,9 @@ pub fn transition(
     let mut change = base_change(card.id, from, to, actor, ctx.now);
     change.comment = comment;
     change.disable_reason = disable_reason;
-    change.csn = (to == CardState::Encoded).then(|| req.csn.clone()).flatten();
+    change.csn = (to == CardState::Encoded)
+        .then(|| req.csn.clone())
+        .flatten();
     change.set_encoded = to == CardState::Encoded;
     change.increment_rejects = to == CardState::Rejected;
     change.clear_pay_order = to == CardState::Canceled;
@@ -490,18 +549,30 @@ pub fn transition(
                 off.note = Some(Note::ReplacedBy(card.id));
                 out.changes.push(off);
                 for &service in ctx.services {
-                    out.effects.push(Effect::Invalidate { service, person_id: card.person_id, card_id: other });
+                    out.effects.push(Effect::Invalidate {
+                        service,
+                        person_id: card.person_id,
+                        card_id: other,
+                    });
                 }
             }
         }
         for &service in ctx.services {
-            out.effects.push(Effect::Validate { service, person_id: card.person_id, card_id: card.id });
+            out.effects.push(Effect::Validate {
+                service,
+                person_id: card.person_id,
+                card_id: card.id,
+            });
         }
     }
     let leaves_active = !matches!(from, CardState::Disabled | CardState::Caduc);
     if matches!(to, CardState::Disabled | CardState::Caduc) && leaves_active {
         for &service in ctx.services {
-            out.effects.push(Effect::Invalidate { service, person_id: card.person_id, card_id: card.id });
+            out.effects.push(Effect::Invalidate {
+                service,
+                person_id: card.person_id,
+                card_id: card.id,
+            });
         }
     }
     out.changes.insert(0, change);
@@ -519,7 +590,13 @@ pub fn system_targets(from: CardState) -> Vec<CardState> {
     v
 }
 
-fn base_change(card_id: CardId, from: CardState, to: CardState, actor: &Actor, at: Timestamp) -> StateChange {
+fn base_change(
+    card_id: CardId,
+    from: CardState,
+    to: CardState,
+    actor: &Actor,
+    at: Timestamp,
+) -> StateChange {
     StateChange {
         card_id,
         from,
@@ -540,7 +617,12 @@ fn base_change(card_id: CardId, from: CardState, to: CardState, actor: &Actor, a
 
 /// A new card request for a person (→ `NEW`). Refused while another request is pending (§1.5
 /// `etatsRequest`), so a person never has two cards in production at once.
-pub fn request(person_id: PersonId, actor: &Actor, comment: Option<String>, ctx: &Context<'_>) -> Result<NewCard, CardError> {
+pub fn request(
+    person_id: PersonId,
+    actor: &Actor,
+    comment: Option<String>,
+    ctx: &Context<'_>,
+) -> Result<NewCard, CardError> {
     if let Some(id) = pending_request(ctx, CardId::MIN) {
         return Err(CardError::RequestPending(id));
     }

@@ -53,7 +53,10 @@ pub fn short_name(full: &str) -> &str {
 mod tests {
     #[test]
     fn short_name_is_the_last_stem() {
-        assert_eq!(super::short_name("esco:Etablissements:LYCEE_X_0290009C:2NDE:Eleves_2NDE1"), "Eleves_2NDE1");
+        assert_eq!(
+            super::short_name("esco:Etablissements:LYCEE_X_0290009C:2NDE:Eleves_2NDE1"),
+            "Eleves_2NDE1"
+        );
         assert_eq!(super::short_name("plain"), "plain");
     }
 }

@@ -22,7 +22,10 @@ pub enum IdError {
 impl Csn {
     /// Parses the hex form; spaces, colons and dashes between bytes are accepted.
     pub fn parse_hex(s: &str) -> Result<Csn, IdError> {
-        let digits: String = s.chars().filter(|c| !matches!(c, ' ' | ':' | '-')).collect();
+        let digits: String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | ':' | '-'))
+            .collect();
         if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(IdError::CsnDigits(s.to_string()));
         }
@@ -31,7 +34,10 @@ impl Csn {
         }
         let bytes = (0..digits.len())
             .step_by(2)
-            .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).map_err(|_| IdError::CsnDigits(s.to_string())))
+            .map(|i| {
+                u8::from_str_radix(&digits[i..i + 2], 16)
+                    .map_err(|_| IdError::CsnDigits(s.to_string()))
+            })
             .collect::<Result<Vec<u8>, _>>()?;
         Ok(Csn(bytes))
     }
@@ -71,7 +77,12 @@ impl Csn {
 
     /// The four forms, in the order hex, reversed hex, decimal, reversed decimal.
     pub fn forms(&self) -> [String; 4] {
-        [self.hex(), self.reversed_hex(), self.decimal(), self.reversed_decimal()]
+        [
+            self.hex(),
+            self.reversed_hex(),
+            self.decimal(),
+            self.reversed_decimal(),
+        ]
     }
 }
 
@@ -110,7 +121,11 @@ impl EscnGenerator {
         if prefix > 999 || pic > 999_999_999 {
             return Err(IdError::EscnParams);
         }
-        Ok(EscnGenerator { node: format!("{prefix:03}{pic:09}"), last_ms: i64::MIN, hits: 0 })
+        Ok(EscnGenerator {
+            node: format!("{prefix:03}{pic:09}"),
+            last_ms: i64::MIN,
+            hits: 0,
+        })
     }
 
     /// The next ESCN for the wall-clock time `unix_ms`; `random` supplies the 14-bit clock sequence.
@@ -135,7 +150,10 @@ impl EscnGenerator {
         let time_mid = (time >> 32) & 0xFFFF;
         let time_hi = ((time >> 48) & 0x0FFF) | 0x1000;
         let clock_seq = (random & 0x3FFF) | 0x8000;
-        format!("{time_low:08x}-{time_mid:04x}-{time_hi:04x}-{clock_seq:04x}-{}", self.node)
+        format!(
+            "{time_low:08x}-{time_mid:04x}-{time_hi:04x}-{clock_seq:04x}-{}",
+            self.node
+        )
     }
 }
 
@@ -146,10 +164,11 @@ pub fn is_escn(s: &str) -> bool {
         return false;
     }
     let lens = [8, 4, 4, 4, 12];
-    let hex_ok = parts
-        .iter()
-        .zip(lens)
-        .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    let hex_ok = parts.iter().zip(lens).all(|(p, n)| {
+        p.len() == n
+            && p.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    });
     hex_ok
         && parts[2].starts_with('1')
         && parts[3].starts_with(['8', '9', 'a', 'b'])
@@ -174,13 +193,22 @@ mod tests {
         let csn = Csn::parse_hex("04:a1:b2:c3:d4:e5:f6").unwrap();
         assert_eq!(csn.hex(), "04A1B2C3D4E5F6");
         assert_eq!(Csn::parse_hex("DEADBEEF").unwrap().decimal(), "3735928559");
-        assert_eq!(Csn::parse_hex("DEADBEEF").unwrap().reversed_decimal(), "4022250974");
+        assert_eq!(
+            Csn::parse_hex("DEADBEEF").unwrap().reversed_decimal(),
+            "4022250974"
+        );
     }
 
     #[test]
     fn csn_parsing_rejects_bad_input() {
-        assert!(matches!(Csn::parse_hex("04A1B2"), Err(IdError::CsnLength(_))));
-        assert!(matches!(Csn::parse_hex("04A1B2C3D4E5FG"), Err(IdError::CsnDigits(_))));
+        assert!(matches!(
+            Csn::parse_hex("04A1B2"),
+            Err(IdError::CsnLength(_))
+        ));
+        assert!(matches!(
+            Csn::parse_hex("04A1B2C3D4E5FG"),
+            Err(IdError::CsnDigits(_))
+        ));
         assert!(matches!(Csn::parse_hex("é"), Err(IdError::CsnDigits(_))));
         assert!(Csn::from_bytes(&[1, 2, 3]).is_err());
         let ten = Csn::from_bytes(&[0xFF; 10]).unwrap();
@@ -212,7 +240,12 @@ mod tests {
     fn escn_rejects_bad_parameters() {
         assert!(EscnGenerator::new(1000, 999_859_608).is_err());
         assert!(EscnGenerator::new(1, 1_000_000_000).is_err());
-        assert!(EscnGenerator::new(1, 12_345).unwrap().next(0, 0).ends_with("-001000012345"));
+        assert!(
+            EscnGenerator::new(1, 12_345)
+                .unwrap()
+                .next(0, 0)
+                .ends_with("-001000012345")
+        );
         assert!(!is_escn("not-an-escn"));
         assert!(is_escn("d88b02c1-894e-1038-a711-001999465982"));
     }

@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{Result, Store, StoreError, audit, outbox, parse_date, parse_ts, persons, photos, ts};
 use crate::domain::card::{
-    self, Actor, CardFacts, CardId, CardState, Context, DisableReason, Effect, NewCard, Note, PersonId, Request,
-    Service, Transition,
+    self, Actor, CardFacts, CardId, CardState, Context, DisableReason, Effect, NewCard, Note,
+    PersonId, Request, Service, Transition,
 };
 use crate::domain::ids::{Csn, EscnGenerator};
 
@@ -74,29 +74,72 @@ pub struct CardOptions {
     pub services: Vec<Service>,
 }
 
-const CARD_COLUMNS: &str = "id, person_id, state, state_at, state_by, comment, requested_at, csn, qr, escn, due_date,
+const CARD_COLUMNS: &str =
+    "id, person_id, state, state_at, state_by, comment, requested_at, csn, qr, escn, due_date,
     disable_reason, reject_count, printer, external, renewed_from, encoded_at, enabled_at";
 
 type RawCard = (
-    (CardId, PersonId, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>),
-    (Option<String>, Option<String>, Option<String>, i64, Option<String>, bool, Option<CardId>, Option<String>),
+    (
+        CardId,
+        PersonId,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+    ),
+    (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<String>,
+        bool,
+        Option<CardId>,
+        Option<String>,
+    ),
     Option<String>,
 );
 
 fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawCard> {
     Ok((
-        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?),
-        (r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?),
+        (
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+        ),
+        (
+            r.get(9)?,
+            r.get(10)?,
+            r.get(11)?,
+            r.get(12)?,
+            r.get(13)?,
+            r.get(14)?,
+            r.get(15)?,
+            r.get(16)?,
+        ),
         r.get(17)?,
     ))
 }
 
 fn state(column: &'static str, s: &str) -> Result<CardState> {
-    CardState::parse(s).ok_or(StoreError::BadValue { column, value: s.to_string() })
+    CardState::parse(s).ok_or(StoreError::BadValue {
+        column,
+        value: s.to_string(),
+    })
 }
 
 fn from_raw(raw: RawCard) -> Result<CardDetail> {
-    let ((id, person_id, st, state_at, state_by, comment, requested_at, csn, qr), rest, enabled_at) = raw;
+    let ((id, person_id, st, state_at, state_by, comment, requested_at, csn, qr), rest, enabled_at) =
+        raw;
     let (escn, due, reason, reject_count, printer, external, renewed_from, encoded_at) = rest;
     Ok(CardDetail {
         id,
@@ -107,20 +150,34 @@ fn from_raw(raw: RawCard) -> Result<CardDetail> {
         comment,
         requested_at: parse_ts("cards.requested_at", &requested_at)?,
         csn: csn
-            .map(|c| Csn::parse_hex(&c).map_err(|_| StoreError::BadValue { column: "cards.csn", value: c }))
+            .map(|c| {
+                Csn::parse_hex(&c).map_err(|_| StoreError::BadValue {
+                    column: "cards.csn",
+                    value: c,
+                })
+            })
             .transpose()?,
         qr,
         escn,
         due_date: due.map(|d| parse_date("cards.due_date", &d)).transpose()?,
         disable_reason: reason
-            .map(|r| DisableReason::parse(&r).ok_or(StoreError::BadValue { column: "cards.disable_reason", value: r }))
+            .map(|r| {
+                DisableReason::parse(&r).ok_or(StoreError::BadValue {
+                    column: "cards.disable_reason",
+                    value: r,
+                })
+            })
             .transpose()?,
         reject_count,
         printer,
         external,
         renewed_from,
-        encoded_at: encoded_at.map(|t| parse_ts("cards.encoded_at", &t)).transpose()?,
-        enabled_at: enabled_at.map(|t| parse_ts("cards.enabled_at", &t)).transpose()?,
+        encoded_at: encoded_at
+            .map(|t| parse_ts("cards.encoded_at", &t))
+            .transpose()?,
+        enabled_at: enabled_at
+            .map(|t| parse_ts("cards.enabled_at", &t))
+            .transpose()?,
         history: Vec::new(),
     })
 }
@@ -143,7 +200,9 @@ fn history(conn: &Connection, card: CardId) -> Result<Vec<CardEvent>> {
     for row in rows {
         let (from, to, at, actor, comment, note) = row?;
         out.push(CardEvent {
-            from: from.map(|f| state("card_events.from_state", &f)).transpose()?,
+            from: from
+                .map(|f| state("card_events.from_state", &f))
+                .transpose()?,
             to: state("card_events.to_state", &to)?,
             at: parse_ts("card_events.at", &at)?,
             actor,
@@ -167,7 +226,9 @@ pub fn get(conn: &Connection, id: CardId) -> Result<CardDetail> {
 pub fn of_person(conn: &Connection, person: PersonId) -> Result<Vec<CardDetail>> {
     let sql = format!("SELECT {CARD_COLUMNS} FROM cards WHERE person_id = ?1 ORDER BY id DESC");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let raws = stmt.query_map([person], raw)?.collect::<std::result::Result<Vec<_>, _>>()?;
+    let raws = stmt
+        .query_map([person], raw)?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     let mut out = Vec::with_capacity(raws.len());
     for r in raws {
         let mut c = from_raw(r)?;
@@ -178,8 +239,11 @@ pub fn of_person(conn: &Connection, person: PersonId) -> Result<Vec<CardDetail>>
 }
 
 fn others(conn: &Connection, person: PersonId, except: CardId) -> Result<Vec<(CardId, CardState)>> {
-    let mut stmt = conn.prepare_cached("SELECT id, state FROM cards WHERE person_id = ?1 AND id <> ?2")?;
-    let rows = stmt.query_map(params![person, except], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, state FROM cards WHERE person_id = ?1 AND id <> ?2")?;
+    let rows = stmt.query_map(params![person, except], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (id, st) = row?;
@@ -189,10 +253,21 @@ fn others(conn: &Connection, person: PersonId, except: CardId) -> Result<Vec<(Ca
 }
 
 /// The targets offered to `actor` for a card: what the Desk shows as buttons.
-pub fn offered(conn: &Connection, card: &CardDetail, actor: &Actor, now: Timestamp) -> Result<Vec<CardState>> {
+pub fn offered(
+    conn: &Connection,
+    card: &CardDetail,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<Vec<CardState>> {
     let others = others(conn, card.person_id, card.id)?;
     let (editable, due) = persons::editable_and_due_date(conn, card.person_id)?;
-    let ctx = Context { now, person_editable: editable, person_due_date: due, other_cards: &others, services: &[] };
+    let ctx = Context {
+        now,
+        person_editable: editable,
+        person_due_date: due,
+        other_cards: &others,
+        services: &[],
+    };
     Ok(card::offered_targets(&card.facts(), actor, &ctx))
 }
 
@@ -211,17 +286,32 @@ fn next_escn(prefix: u16, pic: u32, now: Timestamp) -> Option<String> {
 }
 
 /// Identifiers a new card receives at request time: ESCN (if configured) and the QR content.
-fn new_identifiers(conn: &Connection, person: PersonId, opts: &CardOptions, now: Timestamp) -> Result<(Option<String>, Option<String>)> {
-    let escn = opts.escn.and_then(|(prefix, pic)| next_escn(prefix, pic, now));
+fn new_identifiers(
+    conn: &Connection,
+    person: PersonId,
+    opts: &CardOptions,
+    now: Timestamp,
+) -> Result<(Option<String>, Option<String>)> {
+    let escn = opts
+        .escn
+        .and_then(|(prefix, pic)| next_escn(prefix, pic, now));
     let qr = match (&escn, opts.qr_escn) {
         (Some(e), true) => Some(format!("http://esc.gg/{e}")),
-        _ => conn.query_row("SELECT eppn FROM persons WHERE id = ?1", [person], |r| r.get(0))?,
+        _ => conn.query_row("SELECT eppn FROM persons WHERE id = ?1", [person], |r| {
+            r.get(0)
+        })?,
     };
     Ok((escn, qr))
 }
 
 /// Inserts a new card row with its first history row; returns its id.
-pub fn insert_new(tx: &Transaction<'_>, new: &NewCard, escn: Option<&str>, qr: Option<&str>, photo_id: Option<i64>) -> Result<CardId> {
+pub fn insert_new(
+    tx: &Transaction<'_>,
+    new: &NewCard,
+    escn: Option<&str>,
+    qr: Option<&str>,
+    photo_id: Option<i64>,
+) -> Result<CardId> {
     let at = ts(new.at);
     tx.prepare_cached(
         "INSERT INTO cards (person_id, state, state_at, state_by, comment, requested_at, escn, qr, renewed_from, photo_id)
@@ -241,7 +331,15 @@ pub fn insert_new(tx: &Transaction<'_>, new: &NewCard, escn: Option<&str>, qr: O
         new.comment,
         new.note.as_ref().map(Note::encode)
     ])?;
-    audit::append(tx, new.at, &new.actor, "card.create", "card", id, Some(new.state.as_str()))?;
+    audit::append(
+        tx,
+        new.at,
+        &new.actor,
+        "card.create",
+        "card",
+        id,
+        Some(new.state.as_str()),
+    )?;
     Ok(id)
 }
 
@@ -254,7 +352,10 @@ pub fn apply_changes(tx: &Transaction<'_>, t: &Transition, person: PersonId) -> 
                 .query_row(params![csn.hex(), ch.card_id], |r| r.get(0))
                 .optional()?;
             if let Some(card_id) = owner {
-                return Err(StoreError::CsnInUse { csn: csn.hex(), card_id });
+                return Err(StoreError::CsnInUse {
+                    csn: csn.hex(),
+                    card_id,
+                });
             }
         }
         let at = ts(ch.at);
@@ -300,7 +401,10 @@ pub fn apply_changes(tx: &Transaction<'_>, t: &Transition, person: PersonId) -> 
             ])?;
         if n != 1 {
             // Another station changed the card since it was read: nothing is applied.
-            return Err(StoreError::NotFound { kind: "card in the expected state", id: ch.card_id });
+            return Err(StoreError::NotFound {
+                kind: "card in the expected state",
+                id: ch.card_id,
+            });
         }
         tx.prepare_cached(
             "INSERT INTO card_events (card_id, from_state, to_state, at, actor, comment, note, printer)
@@ -317,11 +421,23 @@ pub fn apply_changes(tx: &Transaction<'_>, t: &Transition, person: PersonId) -> 
             ch.printer
         ])?;
         let detail = format!("{} -> {}", ch.from, ch.to);
-        audit::append(tx, ch.at, &ch.actor, "card.transition", "card", ch.card_id, Some(&detail))?;
+        audit::append(
+            tx,
+            ch.at,
+            &ch.actor,
+            "card.transition",
+            "card",
+            ch.card_id,
+            Some(&detail),
+        )?;
     }
     for e in &t.effects {
         let (Effect::Validate { service, .. } | Effect::Invalidate { service, .. }) = *e;
-        let at = t.changes.first().map(|c| c.at).unwrap_or_else(Timestamp::now);
+        let at = t
+            .changes
+            .first()
+            .map(|c| c.at)
+            .unwrap_or_else(Timestamp::now);
         outbox::enqueue(tx, service.as_str(), "person", person, at)?;
     }
     Ok(())
@@ -340,7 +456,13 @@ impl Store {
         self.write(|tx| {
             persons::editable_and_due_date(tx, person)?;
             let others = others(tx, person, CardId::MIN)?;
-            let ctx = Context { now, person_editable: true, person_due_date: None, other_cards: &others, services: &[] };
+            let ctx = Context {
+                now,
+                person_editable: true,
+                person_due_date: None,
+                other_cards: &others,
+                services: &[],
+            };
             let new = card::request(person, actor, comment, &ctx)?;
             let (escn, qr) = new_identifiers(tx, person, opts, now)?;
             let photo = photos::current_id(tx, person)?;
@@ -376,7 +498,9 @@ impl Store {
                 Some(new) => {
                     let (escn, qr) = new_identifiers(tx, current.person_id, opts, now)?;
                     let photo: Option<i64> =
-                        tx.query_row("SELECT photo_id FROM cards WHERE id = ?1", [card_id], |r| r.get(0))?;
+                        tx.query_row("SELECT photo_id FROM cards WHERE id = ?1", [card_id], |r| {
+                            r.get(0)
+                        })?;
                     let photo = photo.or(photos::current_id(tx, current.person_id)?);
                     Some(insert_new(tx, new, escn.as_deref(), qr.as_deref(), photo)?)
                 }

@@ -35,21 +35,51 @@ fn walk(store: &Store, card: CardId, path: &[CardState]) {
             csn: None,
             comment: None,
         };
-        store.transition_card(card, to, &alice(), &req, &opts, now()).unwrap();
+        store
+            .transition_card(card, to, &alice(), &req, &opts, now())
+            .unwrap();
     }
 }
 
 fn encode(store: &Store, card: CardId, csn: &str) -> Result<()> {
-    let req = Request { csn: Some(Csn::parse_hex(csn).unwrap()), ..Default::default() };
-    store.transition_card(card, CardState::Encoded, &alice(), &req, &CardOptions::default(), now()).map(|_| ())
+    let req = Request {
+        csn: Some(Csn::parse_hex(csn).unwrap()),
+        ..Default::default()
+    };
+    store
+        .transition_card(
+            card,
+            CardState::Encoded,
+            &alice(),
+            &req,
+            &CardOptions::default(),
+            now(),
+        )
+        .map(|_| ())
 }
 
 #[test]
 fn request_then_walk_to_enabled_records_history_and_audit() {
     let (store, _dir) = temp_store();
     let p = person(&store, "paul.martin@univ.fr");
-    let c = store.request_card(p, &alice(), Some("first card".into()), &CardOptions::default(), now()).unwrap();
-    walk(&store, c, &[CardState::RequestChecked, CardState::InPrint, CardState::Printed]);
+    let c = store
+        .request_card(
+            p,
+            &alice(),
+            Some("first card".into()),
+            &CardOptions::default(),
+            now(),
+        )
+        .unwrap();
+    walk(
+        &store,
+        c,
+        &[
+            CardState::RequestChecked,
+            CardState::InPrint,
+            CardState::Printed,
+        ],
+    );
     encode(&store, c, "04A1B2C3D4E5F6").unwrap();
     walk(&store, c, &[CardState::Enabled]);
     let card = store.read(|conn| get(conn, c)).unwrap();
@@ -60,7 +90,9 @@ fn request_then_walk_to_enabled_records_history_and_audit() {
     assert_eq!(steps[0], (None, CardState::New));
     assert_eq!(steps.len(), 6);
     assert!(card.history.iter().all(|e| e.actor == "alice"));
-    let audit = store.read(|conn| audit::for_subject(conn, "card", c)).unwrap();
+    let audit = store
+        .read(|conn| audit::for_subject(conn, "card", c))
+        .unwrap();
     assert_eq!(audit.len(), 6);
 }
 
@@ -68,21 +100,73 @@ fn request_then_walk_to_enabled_records_history_and_audit() {
 fn enabling_a_second_card_disables_the_first_and_enqueues_once_per_service() {
     let (store, _dir) = temp_store();
     let p = person(&store, "a@u.fr");
-    let opts = CardOptions { services: vec![Service::Crous], ..Default::default() };
+    let opts = CardOptions {
+        services: vec![Service::Crous],
+        ..Default::default()
+    };
     let first = store.request_card(p, &alice(), None, &opts, now()).unwrap();
-    walk(&store, first, &[CardState::RequestChecked, CardState::InPrint, CardState::Printed]);
+    walk(
+        &store,
+        first,
+        &[
+            CardState::RequestChecked,
+            CardState::InPrint,
+            CardState::Printed,
+        ],
+    );
     encode(&store, first, "DEADBEEF").unwrap();
-    store.transition_card(first, CardState::Enabled, &alice(), &Request::default(), &opts, now()).unwrap();
-    let (_, second) =
-        store.transition_card(first, CardState::Renewed, &alice(), &Request::default(), &opts, now()).unwrap();
+    store
+        .transition_card(
+            first,
+            CardState::Enabled,
+            &alice(),
+            &Request::default(),
+            &opts,
+            now(),
+        )
+        .unwrap();
+    let (_, second) = store
+        .transition_card(
+            first,
+            CardState::Renewed,
+            &alice(),
+            &Request::default(),
+            &opts,
+            now(),
+        )
+        .unwrap();
     let second = second.unwrap();
-    assert_eq!(store.read(|c| get(c, first)).unwrap().state, CardState::Enabled, "old card stays enabled");
-    walk(&store, second, &[CardState::RequestChecked, CardState::InPrint, CardState::Printed]);
+    assert_eq!(
+        store.read(|c| get(c, first)).unwrap().state,
+        CardState::Enabled,
+        "old card stays enabled"
+    );
+    walk(
+        &store,
+        second,
+        &[
+            CardState::RequestChecked,
+            CardState::InPrint,
+            CardState::Printed,
+        ],
+    );
     encode(&store, second, "CAFEBABE").unwrap();
-    store.transition_card(second, CardState::Enabled, &alice(), &Request::default(), &opts, now()).unwrap();
+    store
+        .transition_card(
+            second,
+            CardState::Enabled,
+            &alice(),
+            &Request::default(),
+            &opts,
+            now(),
+        )
+        .unwrap();
     let old = store.read(|c| get(c, first)).unwrap();
     assert_eq!(old.state, CardState::Disabled);
-    assert_eq!(old.history.last().unwrap().note, Some(Note::ReplacedBy(second)));
+    assert_eq!(
+        old.history.last().unwrap().note,
+        Some(Note::ReplacedBy(second))
+    );
     let new = store.read(|c| get(c, second)).unwrap();
     assert_eq!(new.history[0].from, Some(CardState::Enabled));
     assert_eq!(new.history[0].note, Some(Note::RenewalOf(first)));
@@ -95,29 +179,54 @@ fn a_csn_belongs_to_one_card_only() {
     let (store, _dir) = temp_store();
     let a = person(&store, "a@u.fr");
     let b = person(&store, "b@u.fr");
-    let ca = store.request_card(a, &alice(), None, &CardOptions::default(), now()).unwrap();
-    let cb = store.request_card(b, &alice(), None, &CardOptions::default(), now()).unwrap();
+    let ca = store
+        .request_card(a, &alice(), None, &CardOptions::default(), now())
+        .unwrap();
+    let cb = store
+        .request_card(b, &alice(), None, &CardOptions::default(), now())
+        .unwrap();
     for c in [ca, cb] {
         walk(&store, c, &[CardState::RequestChecked, CardState::InPrint]);
     }
     encode(&store, ca, "04A1B2C3D4E5F6").unwrap();
     let err = encode(&store, cb, "04a1b2c3d4e5f6").unwrap_err();
-    assert!(matches!(err, StoreError::CsnInUse { card_id, .. } if card_id == ca), "{err:?}");
-    assert_eq!(store.read(|c| get(c, cb)).unwrap().state, CardState::InPrint, "nothing applied");
+    assert!(
+        matches!(err, StoreError::CsnInUse { card_id, .. } if card_id == ca),
+        "{err:?}"
+    );
+    assert_eq!(
+        store.read(|c| get(c, cb)).unwrap().state,
+        CardState::InPrint,
+        "nothing applied"
+    );
 }
 
 #[test]
 fn forbidden_transition_changes_nothing() {
     let (store, _dir) = temp_store();
     let p = person(&store, "a@u.fr");
-    let c = store.request_card(p, &alice(), None, &CardOptions::default(), now()).unwrap();
+    let c = store
+        .request_card(p, &alice(), None, &CardOptions::default(), now())
+        .unwrap();
     let err = store
-        .transition_card(c, CardState::Enabled, &alice(), &Request::default(), &CardOptions::default(), now())
+        .transition_card(
+            c,
+            CardState::Enabled,
+            &alice(),
+            &Request::default(),
+            &CardOptions::default(),
+            now(),
+        )
         .unwrap_err();
-    assert!(matches!(err, StoreError::Card(card::CardError::NotAllowed { .. })));
+    assert!(matches!(
+        err,
+        StoreError::Card(card::CardError::NotAllowed { .. })
+    ));
     let card = store.read(|conn| get(conn, c)).unwrap();
     assert_eq!(card.history.len(), 1);
-    let err = store.request_card(p, &alice(), None, &CardOptions::default(), now()).unwrap_err();
+    let err = store
+        .request_card(p, &alice(), None, &CardOptions::default(), now())
+        .unwrap_err();
     assert!(matches!(err, StoreError::Card(card::CardError::RequestPending(id)) if id == c));
 }
 
@@ -125,7 +234,9 @@ fn forbidden_transition_changes_nothing() {
 fn history_is_append_only() {
     let (store, _dir) = temp_store();
     let p = person(&store, "a@u.fr");
-    store.request_card(p, &alice(), None, &CardOptions::default(), now()).unwrap();
+    store
+        .request_card(p, &alice(), None, &CardOptions::default(), now())
+        .unwrap();
     let err = store.write(|tx| Ok(tx.execute("UPDATE card_events SET actor = 'mallory'", [])?));
     assert!(err.is_err());
     let err = store.write(|tx| Ok(tx.execute("DELETE FROM audit_log", [])?));
@@ -136,7 +247,11 @@ fn history_is_append_only() {
 fn escn_and_qr_follow_the_options() {
     let (store, _dir) = temp_store();
     let p = person(&store, "a@u.fr");
-    let opts = CardOptions { escn: Some((1, 999_859_608)), qr_escn: true, services: vec![] };
+    let opts = CardOptions {
+        escn: Some((1, 999_859_608)),
+        qr_escn: true,
+        services: vec![],
+    };
     let c = store.request_card(p, &alice(), None, &opts, now()).unwrap();
     let card = store.read(|conn| get(conn, c)).unwrap();
     let escn = card.escn.unwrap();

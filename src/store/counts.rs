@@ -22,5 +22,10 @@ pub fn counts(conn: &Connection) -> Result<Counts> {
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    Ok(Counts { persons, cards, enabled_cards: enabled, pending_requests: pending })
+    Ok(Counts {
+        persons,
+        cards,
+        enabled_cards: enabled,
+        pending_requests: pending,
+    })
 }

@@ -21,8 +21,15 @@ pub fn upsert(tx: &Transaction<'_>, rec: &GroupRecord) -> Result<i64> {
          ON CONFLICT(name) DO UPDATE SET display_name = excluded.display_name, kind = excluded.kind,
                                          source = excluded.source",
     )?
-    .execute(params![rec.name, rec.display_name, rec.kind.as_str(), rec.source])?;
-    Ok(tx.prepare_cached("SELECT id FROM groups WHERE name = ?1")?.query_row([&rec.name], |r| r.get(0))?)
+    .execute(params![
+        rec.name,
+        rec.display_name,
+        rec.kind.as_str(),
+        rec.source
+    ])?;
+    Ok(tx
+        .prepare_cached("SELECT id FROM groups WHERE name = ?1")?
+        .query_row([&rec.name], |r| r.get(0))?)
 }
 
 pub fn add_member(tx: &Transaction<'_>, group_id: i64, person_id: PersonId) -> Result<()> {
@@ -37,7 +44,12 @@ pub fn of_person(conn: &Connection, person_id: PersonId) -> Result<Vec<GroupInfo
           WHERE m.person_id = ?1 ORDER BY g.kind, g.name",
     )?;
     let rows = stmt.query_map([person_id], |r| {
-        Ok(GroupInfo { id: r.get(0)?, name: r.get(1)?, display_name: r.get(2)?, kind: r.get(3)? })
+        Ok(GroupInfo {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            display_name: r.get(2)?,
+            kind: r.get(3)?,
+        })
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }

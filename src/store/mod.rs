@@ -68,7 +68,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.inner.path).finish()
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish()
     }
 }
 
@@ -78,11 +80,15 @@ impl Store {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         }
-        let mut writer = Connection::open(path)
-            .map_err(|e| StoreError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+        let mut writer = Connection::open(path).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         configure(&writer)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         embedded::migrations::runner()
@@ -90,12 +96,21 @@ impl Store {
             .map_err(|e| StoreError::Migration(e.to_string()))?;
         let reader = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
         )
-        .map_err(|e| StoreError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+        .map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         configure(&reader)?;
         Ok(Store {
-            inner: Arc::new(Inner { path: path.to_path_buf(), writer: Mutex::new(writer), reader: Mutex::new(reader) }),
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(writer),
+                reader: Mutex::new(reader),
+            }),
         })
     }
 
@@ -126,6 +141,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", "-32768")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("fold_text", 1, flags, |ctx| {
         let s: Option<String> = ctx.get(0)?;
@@ -150,11 +166,17 @@ pub fn ts(t: Timestamp) -> String {
 }
 
 pub fn parse_ts(column: &'static str, s: &str) -> Result<Timestamp> {
-    s.parse().map_err(|_| StoreError::BadValue { column, value: s.to_string() })
+    s.parse().map_err(|_| StoreError::BadValue {
+        column,
+        value: s.to_string(),
+    })
 }
 
 pub fn parse_date(column: &'static str, s: &str) -> Result<Date> {
-    s.parse().map_err(|_| StoreError::BadValue { column, value: s.to_string() })
+    s.parse().map_err(|_| StoreError::BadValue {
+        column,
+        value: s.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -166,5 +188,74 @@ pub(crate) mod test_util {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("guichet.db")).unwrap();
         (store, dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_create_every_table_from_an_empty_file_and_reopen_cleanly() {
+        let (store, dir) = test_util::temp_store();
+        let tables: Vec<String> = store
+            .read(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name",
+                )?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<std::result::Result<_, _>>()?)
+            })
+            .unwrap();
+        for t in [
+            "audit_log",
+            "card_events",
+            "cards",
+            "groups",
+            "memberships",
+            "outbox",
+            "person_fts",
+            "person_identifiers",
+            "person_links",
+            "person_search_doc",
+            "persons",
+            "photo_blobs",
+            "photos",
+            "settings",
+            "structures",
+            "sync_state",
+        ] {
+            assert!(tables.iter().any(|x| x == t), "missing {t} in {tables:?}");
+        }
+        let mode: String = store
+            .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = store
+            .read(|c| Ok(c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let path = store.path().to_path_buf();
+        drop(store);
+        let again = Store::open(&path).unwrap();
+        let applied: i64 = again
+            .read(|c| {
+                Ok(
+                    c.query_row("SELECT COUNT(*) FROM refinery_schema_history", [], |r| {
+                        r.get(0)
+                    })?,
+                )
+            })
+            .unwrap();
+        assert_eq!(applied, 1, "no migration applied twice");
+        drop(dir);
+    }
+
+    #[test]
+    fn the_reader_cannot_write() {
+        let (store, _dir) = test_util::temp_store();
+        let err = store
+            .read(|c| Ok(c.execute("INSERT INTO settings (key, value) VALUES ('a', 'b')", [])?));
+        assert!(err.is_err());
     }
 }

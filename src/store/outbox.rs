@@ -7,7 +7,13 @@ use rusqlite::{Connection, Transaction, params};
 use super::{Result, ts};
 
 /// Enqueues (or re-arms) a reconcile of `subject` with `service`, due now.
-pub fn enqueue(tx: &Transaction<'_>, service: &str, subject_kind: &str, subject_id: i64, now: Timestamp) -> Result<()> {
+pub fn enqueue(
+    tx: &Transaction<'_>,
+    service: &str,
+    subject_kind: &str,
+    subject_id: i64,
+    now: Timestamp,
+) -> Result<()> {
     let now = ts(now);
     tx.prepare_cached(
         "INSERT INTO outbox (service, subject_kind, subject_id, status, created_at, updated_at, next_attempt_at)
@@ -21,8 +27,9 @@ pub fn enqueue(tx: &Transaction<'_>, service: &str, subject_kind: &str, subject_
 
 /// Rows per (service, status), for the status bar and `guichet queue status`.
 pub fn counts(conn: &Connection) -> Result<Vec<(String, String, i64)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT service, status, COUNT(*) FROM outbox GROUP BY service, status ORDER BY 1, 2")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT service, status, COUNT(*) FROM outbox GROUP BY service, status ORDER BY 1, 2",
+    )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }

@@ -50,7 +50,9 @@ pub fn insert(tx: &Transaction<'_>, rec: &PersonRecord, now: Timestamp) -> Resul
         now,
     ])?;
     let id = tx.last_insert_rowid();
-    let mut ids = tx.prepare_cached("INSERT OR IGNORE INTO person_identifiers (person_id, kind, value) VALUES (?1, ?2, ?3)")?;
+    let mut ids = tx.prepare_cached(
+        "INSERT OR IGNORE INTO person_identifiers (person_id, kind, value) VALUES (?1, ?2, ?3)",
+    )?;
     for (kind, value) in &rec.identifiers {
         ids.execute(params![id, kind.as_str(), value])?;
     }
@@ -59,8 +61,10 @@ pub fn insert(tx: &Transaction<'_>, rec: &PersonRecord, now: Timestamp) -> Resul
 
 /// Records that `person` is related to `related` (e.g. a parent to a pupil).
 pub fn link(tx: &Transaction<'_>, person: PersonId, related: PersonId, kind: &str) -> Result<()> {
-    tx.prepare_cached("INSERT OR IGNORE INTO person_links (person_id, related_id, kind) VALUES (?1, ?2, ?3)")?
-        .execute(params![person, related, kind])?;
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO person_links (person_id, related_id, kind) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![person, related, kind])?;
     Ok(())
 }
 
@@ -133,7 +137,9 @@ pub fn detail(conn: &Connection, id: PersonId) -> Result<PersonDetail> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, value FROM person_identifiers WHERE person_id = ?1 ORDER BY kind, value",
     )?;
-    let ids = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let ids = stmt.query_map([id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     for row in ids {
         let (kind, value) = row?;
         if let Some(k) = IdKind::parse(&kind) {
@@ -162,9 +168,16 @@ pub fn detail(conn: &Connection, id: PersonId) -> Result<PersonDetail> {
     })
 }
 
-fn fill_dates(mut rec: PersonRecord, (birth, due): (Option<String>, Option<String>)) -> Result<PersonRecord> {
-    rec.birth_date = birth.map(|s| parse_date("persons.birth_date", &s)).transpose()?;
-    rec.due_date = due.map(|s| parse_date("persons.due_date", &s)).transpose()?;
+fn fill_dates(
+    mut rec: PersonRecord,
+    (birth, due): (Option<String>, Option<String>),
+) -> Result<PersonRecord> {
+    rec.birth_date = birth
+        .map(|s| parse_date("persons.birth_date", &s))
+        .transpose()?;
+    rec.due_date = due
+        .map(|s| parse_date("persons.due_date", &s))
+        .transpose()?;
     Ok(rec)
 }
 
@@ -178,7 +191,12 @@ fn links(conn: &Connection, id: PersonId) -> Result<Vec<Link>> {
          ORDER BY 4",
     )?;
     let rows = stmt.query_map([id], |r| {
-        Ok(Link { kind: r.get(0)?, outgoing: r.get(1)?, other_id: r.get(2)?, other_name: r.get(3)? })
+        Ok(Link {
+            kind: r.get(0)?,
+            outgoing: r.get(1)?,
+            other_id: r.get(2)?,
+            other_name: r.get(3)?,
+        })
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
@@ -228,10 +246,21 @@ pub fn all_sorted_ids(conn: &Connection) -> Result<Vec<PersonId>> {
     Ok(ids.collect::<std::result::Result<_, _>>()?)
 }
 
-pub fn editable_and_due_date(conn: &Connection, id: PersonId) -> Result<(bool, Option<jiff::civil::Date>)> {
+pub fn editable_and_due_date(
+    conn: &Connection,
+    id: PersonId,
+) -> Result<(bool, Option<jiff::civil::Date>)> {
     let (editable, due): (bool, Option<String>) = conn
-        .query_row("SELECT editable, due_date FROM persons WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT editable, due_date FROM persons WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
         .ok_or(StoreError::NotFound { kind: "person", id })?;
-    Ok((editable, due.map(|d| parse_date("persons.due_date", &d)).transpose()?))
+    Ok((
+        editable,
+        due.map(|d| parse_date("persons.due_date", &d))
+            .transpose()?,
+    ))
 }

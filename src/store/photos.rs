@@ -20,16 +20,31 @@ pub struct Photo {
 
 /// Stores a JPEG blob (once per content) and returns its id.
 pub fn put_blob(tx: &Transaction<'_>, jpeg: &[u8], width: u32, height: u32) -> Result<i64> {
-    let sha: String = Sha256::digest(jpeg).iter().map(|b| format!("{b:02x}")).collect();
-    tx.prepare_cached("INSERT OR IGNORE INTO photo_blobs (sha256, jpeg, width, height) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![sha, jpeg, width, height])?;
-    Ok(tx.prepare_cached("SELECT id FROM photo_blobs WHERE sha256 = ?1")?.query_row([sha], |r| r.get(0))?)
+    let sha: String = Sha256::digest(jpeg)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO photo_blobs (sha256, jpeg, width, height) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![sha, jpeg, width, height])?;
+    Ok(tx
+        .prepare_cached("SELECT id FROM photo_blobs WHERE sha256 = ?1")?
+        .query_row([sha], |r| r.get(0))?)
 }
 
 /// Adds a photo to a person's history, making it the current one; returns the photo id.
-pub fn add(tx: &Transaction<'_>, person: PersonId, blob_id: i64, source: &str, now: Timestamp) -> Result<i64> {
-    tx.prepare_cached("INSERT INTO photos (person_id, blob_id, source, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![person, blob_id, source, ts(now)])?;
+pub fn add(
+    tx: &Transaction<'_>,
+    person: PersonId,
+    blob_id: i64,
+    source: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO photos (person_id, blob_id, source, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![person, blob_id, source, ts(now)])?;
     Ok(tx.last_insert_rowid())
 }
 

@@ -1,9 +1,20 @@
 //! Counter search: names without accents or case in any order, identifiers (eppn, INE, student and
 //! staff numbers, join keys, CSN in its four forms, ESCN) by exact value or prefix.
 //!
-//! FTS5 (`unicode61 remove_diacritics 2`, crates.md §7) finds candidates: every query word as a prefix
-//! of a name word, or the whole query, compacted, as a prefix of an identifier token. The candidates are
-//! then ranked here: identifier hits first, then exact surname and given-name words, then prefixes.
+//! Candidates come from three bounded lookups, so a broad query ("a", "mar") costs no more than a precise
+//! one on 275,000 persons:
+//! 1. the directory order index (`persons.sort_key`): the query read as "SURNAME Given…" prefix, in
+//!    alphabetical order — what an operator typing a surname expects;
+//! 2. FTS5 (`unicode61 remove_diacritics 2`, crates.md §7): every query word as a prefix of a name word in
+//!    any order, or the whole query, compacted, as a prefix of an identifier token; read in index order
+//!    with a cap, never ranked by SQLite;
+//! 3. for one- and two-letter queries only the first lookup runs (prefix lists that short are the directory
+//!    itself).
+//!
+//! The candidates are then ranked here: identifier hits first, then exact surname and given-name words, then
+//! prefixes, then directory order.
+
+use std::collections::HashMap;
 
 use rusqlite::Connection;
 
@@ -11,10 +22,12 @@ use super::Result;
 use crate::domain::card::PersonId;
 use crate::domain::names;
 
-/// How many FTS candidates are ranked for one query.
-const CANDIDATES: usize = 400;
+/// FTS candidates read for one query.
+const FTS_CAP: usize = 300;
 /// Words of a query taken into account.
 const MAX_WORDS: usize = 8;
+/// Queries this short (compacted) only use the directory order.
+const SHORT: usize = 2;
 
 /// One search result, as `guichet search --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -56,35 +69,68 @@ pub fn push_id_tokens(out: &mut String, value: &str) {
 }
 
 struct Query {
+    folded: String,
     words: Vec<String>,
     compact: String,
+    /// Digits, punctuation or a long token: an identifier may be being typed.
+    id_like: bool,
+}
+
+/// A candidate with what the ranking needs.
+struct Candidate {
+    surname: String,
+    given: String,
+    other: String,
+    ids: String,
 }
 
 impl Query {
     fn parse(q: &str) -> Option<Query> {
         let folded = names::fold(q);
-        let words: Vec<String> = folded.split_whitespace().take(MAX_WORDS).map(str::to_string).collect();
+        let words: Vec<String> = folded
+            .split_whitespace()
+            .take(MAX_WORDS)
+            .map(str::to_string)
+            .collect();
         let compact = names::compact(q);
-        (!words.is_empty() && !compact.is_empty()).then_some(Query { words, compact })
+        let id_like = compact.len() >= 8
+            || q.trim()
+                .chars()
+                .any(|c| !c.is_alphabetic() && !c.is_whitespace());
+        (!words.is_empty() && !compact.is_empty()).then_some(Query {
+            folded,
+            words,
+            compact,
+            id_like,
+        })
     }
 
     /// The FTS5 expression. Words and the compact token contain only letters and digits (folded), so
-    /// quoting them is enough to keep FTS5 syntax out of user input.
+    /// quoting them is enough to keep FTS5 syntax out of user input. The identifier column is matched
+    /// as a prefix only when the query looks like an identifier being typed (digits or punctuation, or
+    /// long): a short run of letters is a name, and as an identifier prefix it would expand to every
+    /// eppn that starts with a first name.
     fn fts(&self) -> String {
         let names: Vec<String> = self.words.iter().map(|w| format!("\"{w}\"*")).collect();
-        format!("{{names}} : ({}) OR {{ids}} : \"{}\"*", names.join(" AND "), self.compact)
+        let id_prefix = if self.id_like { "*" } else { "" };
+        format!(
+            "{{surname given other}} : ({}) OR {{ids}} : \"{}\"{id_prefix}",
+            names.join(" AND "),
+            self.compact
+        )
     }
 
-    fn score(&self, surname: &str, given: &str, other_names: &str, ids: &str) -> i64 {
+    fn score(&self, c: &Candidate) -> i64 {
         let mut score = 0;
-        let id_tokens = ids.split(' ');
+        let id_tokens = c.ids.split(' ');
         if id_tokens.clone().any(|t| t == self.compact) {
             score += 10_000;
-        } else if self.compact.len() >= 3 && id_tokens.clone().any(|t| t.starts_with(&self.compact)) {
+        } else if self.compact.len() >= 3 && id_tokens.clone().any(|t| t.starts_with(&self.compact))
+        {
             score += 400;
         }
-        let sur: Vec<&str> = surname.split(' ').collect();
-        let giv: Vec<&str> = given.split(' ').collect();
+        let sur: Vec<&str> = c.surname.split(' ').collect();
+        let giv: Vec<&str> = c.given.split(' ').collect();
         let mut matched = 0;
         for w in &self.words {
             let w = w.as_str();
@@ -96,7 +142,7 @@ impl Query {
                 10
             } else if giv.iter().any(|t| t.starts_with(w)) {
                 6
-            } else if other_names.split(' ').any(|t| t.starts_with(w)) {
+            } else if c.other.split(' ').any(|t| t.starts_with(w)) {
                 2
             } else {
                 0
@@ -109,7 +155,9 @@ impl Query {
         if matched == self.words.len() {
             score += 50;
             let q = self.words.join(" ");
-            if q == format!("{surname} {given}") || q == format!("{given} {surname}") {
+            if q == format!("{} {}", c.surname, c.given)
+                || q == format!("{} {}", c.given, c.surname)
+            {
                 score += 100;
             }
         }
@@ -117,31 +165,87 @@ impl Query {
     }
 }
 
-/// The ids of the best matches for `query`, best first.
-pub fn search_ids(conn: &Connection, query: &str, limit: usize) -> Result<Vec<PersonId>> {
-    let Some(q) = Query::parse(query) else { return Ok(Vec::new()) };
+/// Persons whose directory key ("surname given") starts with the folded query, alphabetically.
+fn directory_prefix(
+    conn: &Connection,
+    q: &Query,
+    limit: usize,
+    out: &mut HashMap<PersonId, Candidate>,
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT f.rowid, p.folded_surname, p.folded_given, f.names, f.ids, p.sort_key
-           FROM person_fts f JOIN persons p ON p.id = f.rowid
-          WHERE person_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+        "SELECT id, folded_surname, folded_given FROM persons
+          WHERE sort_key >= ?1 AND sort_key < ?1 || char(1114111) ORDER BY sort_key LIMIT ?2",
     )?;
-    let rows = stmt.query_map(rusqlite::params![q.fts(), CANDIDATES as i64], |r| {
+    let rows = stmt.query_map(rusqlite::params![q.folded, limit as i64], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
         ))
     })?;
-    let mut scored = Vec::new();
     for row in rows {
-        let (id, sur, giv, all_names, ids, sort_key) = row?;
-        scored.push((q.score(&sur, &giv, &all_names, &ids), sort_key, id));
+        let (id, surname, given) = row?;
+        out.entry(id).or_insert(Candidate {
+            surname,
+            given,
+            other: String::new(),
+            ids: String::new(),
+        });
     }
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    Ok(scored.into_iter().take(limit).map(|(_, _, id)| id).collect())
+    Ok(())
+}
+
+/// Full-text candidates in index order, at most `FTS_CAP`.
+fn fts_candidates(
+    conn: &Connection,
+    q: &Query,
+    out: &mut HashMap<PersonId, Candidate>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT rowid, surname, given, other, ids FROM person_fts WHERE person_fts MATCH ?1 LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![q.fts(), FTS_CAP as i64], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            Candidate {
+                surname: r.get(1)?,
+                given: r.get(2)?,
+                other: r.get(3)?,
+                ids: r.get(4)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (id, c) = row?;
+        out.insert(id, c);
+    }
+    Ok(())
+}
+
+/// The ids of the best matches for `query`, best first.
+pub fn search_ids(conn: &Connection, query: &str, limit: usize) -> Result<Vec<PersonId>> {
+    let Some(q) = Query::parse(query) else {
+        return Ok(Vec::new());
+    };
+    let mut candidates = HashMap::new();
+    directory_prefix(conn, &q, limit, &mut candidates)?;
+    if q.compact.chars().count() > SHORT {
+        fts_candidates(conn, &q, &mut candidates)?;
+    }
+    let mut scored: Vec<(i64, String, PersonId)> = candidates
+        .into_iter()
+        .map(|(id, c)| (q.score(&c), format!("{} {}", c.surname, c.given), id))
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+    });
+    Ok(scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, _, id)| id)
+        .collect())
 }
 
 /// The best matches for `query` with the fields the CLI prints, best first.
@@ -181,22 +285,61 @@ mod tests {
     fn id_tokens_split_join_keys_and_labels() {
         let mut s = String::new();
         push_id_tokens(&mut s, "AC-RENNES$128407 {ISO15693}04A1B2C3D4E5F6");
-        assert_eq!(s, "acrennes128407 128407 iso1569304a1b2c3d4e5f6 04a1b2c3d4e5f6");
+        assert_eq!(
+            s,
+            "acrennes128407 128407 iso1569304a1b2c3d4e5f6 04a1b2c3d4e5f6"
+        );
     }
 
     #[test]
     fn fts_expression_keeps_user_syntax_out() {
         let q = Query::parse("\"de la\" OR NEAR(x* ").unwrap();
-        assert_eq!(q.fts(), "{names} : (\"de\"* AND \"la\"* AND \"or\"* AND \"near\"* AND \"x\"*) OR {ids} : \"delaornearx\"*");
+        assert_eq!(
+            q.fts(),
+            "{surname given other} : (\"de\"* AND \"la\"* AND \"or\"* AND \"near\"* AND \"x\"*) OR {ids} : \"delaornearx\"*"
+        );
         assert!(Query::parse(" -- ").is_none());
+        let name = Query::parse("Mathi").unwrap();
+        assert_eq!(
+            name.fts(),
+            "{surname given other} : (\"mathi\"*) OR {ids} : \"mathi\""
+        );
+        assert!(
+            Query::parse("jean.d")
+                .unwrap()
+                .fts()
+                .ends_with("{ids} : \"jeand\"*")
+        );
+        assert!(
+            Query::parse("0412")
+                .unwrap()
+                .fts()
+                .ends_with("{ids} : \"0412\"*")
+        );
+    }
+
+    fn cand(surname: &str, given: &str) -> Candidate {
+        Candidate {
+            surname: surname.into(),
+            given: given.into(),
+            other: String::new(),
+            ids: String::new(),
+        }
     }
 
     #[test]
     fn exact_names_outrank_prefixes() {
         let q = Query::parse("martin").unwrap();
-        assert!(q.score("martin", "paul", "", "") > q.score("martineau", "paul", "", ""));
-        assert!(q.score("dupont", "martin", "", "") > q.score("martineau", "paul", "", ""));
+        assert!(q.score(&cand("martin", "paul")) > q.score(&cand("martineau", "paul")));
+        assert!(q.score(&cand("dupont", "martin")) > q.score(&cand("martineau", "paul")));
         let q = Query::parse("jean pierre de la fontaine").unwrap();
-        assert!(q.score("de la fontaine", "jean pierre", "", "") > q.score("fontaine", "jean pierre", "", ""));
+        assert!(
+            q.score(&cand("de la fontaine", "jean pierre"))
+                > q.score(&cand("fontaine", "jean pierre"))
+        );
     }
 }
+
+#[cfg(test)]
+#[path = "search_tests.rs"]
+mod quality;

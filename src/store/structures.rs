@@ -27,18 +27,36 @@ pub fn upsert(tx: &Transaction<'_>, rec: &StructureRecord) -> Result<i64> {
                                          parent_id = excluded.parent_id",
         params![rec.code, rec.uai, rec.kind.as_str(), rec.name, parent],
     )?;
-    Ok(tx.query_row("SELECT id FROM structures WHERE code = ?1", [&rec.code], |r| r.get(0))?)
+    Ok(tx.query_row(
+        "SELECT id FROM structures WHERE code = ?1",
+        [&rec.code],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn id_by_code(conn: &Connection, code: &str) -> Result<Option<i64>> {
-    Ok(conn.query_row("SELECT id FROM structures WHERE code = ?1", [code], |r| r.get(0)).optional()?)
+    Ok(conn
+        .query_row("SELECT id FROM structures WHERE code = ?1", [code], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<StructureInfo>> {
     Ok(conn
-        .query_row("SELECT id, code, uai, kind, name FROM structures WHERE id = ?1", [id], |r| {
-            Ok(StructureInfo { id: r.get(0)?, code: r.get(1)?, uai: r.get(2)?, kind: r.get(3)?, name: r.get(4)? })
-        })
+        .query_row(
+            "SELECT id, code, uai, kind, name FROM structures WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(StructureInfo {
+                    id: r.get(0)?,
+                    code: r.get(1)?,
+                    uai: r.get(2)?,
+                    kind: r.get(3)?,
+                    name: r.get(4)?,
+                })
+            },
+        )
         .optional()?)
 }
 
@@ -48,11 +66,17 @@ pub fn establishment(conn: &Connection, id: i64) -> Result<Option<StructureInfo>
     let mut guard = 0;
     while let Some(sid) = cur {
         guard += 1;
-        let Some(s) = get(conn, sid)? else { return Ok(None) };
+        let Some(s) = get(conn, sid)? else {
+            return Ok(None);
+        };
         if s.uai.is_some() || guard > 32 {
             return Ok(Some(s));
         }
-        cur = conn.query_row("SELECT parent_id FROM structures WHERE id = ?1", [sid], |r| r.get(0))?;
+        cur = conn.query_row(
+            "SELECT parent_id FROM structures WHERE id = ?1",
+            [sid],
+            |r| r.get(0),
+        )?;
     }
     Ok(None)
 }

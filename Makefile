@@ -1,0 +1,36 @@
+# Guichet — two commands: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+CARGO ?= cargo
+
+# Runtime libraries of the window (winit loads X11/Wayland at run time) and the build's needs.
+RUN_PKGS := pkg-config libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon0 libxkbcommon-x11-0 \
+            libwayland-client0 libwayland-cursor0 libxcb1 libdbus-1-3
+# What the test suite starts or inspects: a real X server for the window test, screenshots, OCR.
+TEST_PKGS := $(RUN_PKGS) xvfb x11-utils imagemagick tesseract-ocr tesseract-ocr-eng
+
+.PHONY: run test lint bench deps-run deps-test fmt
+
+run: deps-run
+	$(CARGO) build --release
+	./target/release/guichet
+
+test: deps-test
+	$(CARGO) test --lib --bins --tests -- --test-threads=2
+	$(CARGO) test --doc
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt
+
+bench: deps-test
+	$(CARGO) build --release
+	$(CARGO) bench --bench desk
+
+deps-run:
+	@./scripts/install-deps.sh $(RUN_PKGS)
+
+deps-test:
+	@./scripts/install-deps.sh $(TEST_PKGS)

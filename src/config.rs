@@ -1,0 +1,385 @@
+//! The settings file (TOML): user preferences and non-secret configuration. Secrets never go here
+//! (see `secrets.rs`). Keys are addressed with dots, as `guichet config get|set` and README show.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+use crate::store::cards::CardOptions;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub ui: UiConfig,
+    #[serde(default)]
+    pub desk: DeskConfig,
+    #[serde(default)]
+    pub card: CardConfig,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// `fr` (default) or `en`.
+    #[serde(default)]
+    pub language: Lang,
+    /// `light` (default) or `dark`.
+    #[serde(default)]
+    pub theme: ThemeChoice,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    #[default]
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskConfig {
+    /// The operator name recorded in card history and the audit log (default: the OS user name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// How many search results the Desk lists.
+    #[serde(default = "default_results")]
+    pub results_limit: usize,
+}
+
+fn default_results() -> usize {
+    200
+}
+
+impl Default for DeskConfig {
+    fn default() -> Self {
+        DeskConfig {
+            operator: None,
+            results_limit: default_results(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardConfig {
+    /// The institution's PIC (9-digit Participant Identification Code), needed for ESCNs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pic: Option<u32>,
+    /// ESCN server prefix, 0 to 999 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escn_prefix: Option<u16>,
+    /// What the QR code holds: `eppn` (default) or `escn` (`http://esc.gg/<ESCN>`).
+    #[serde(default)]
+    pub qr: QrMode,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QrMode {
+    #[default]
+    Eppn,
+    Escn,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("cannot write {path}: {message}")]
+    Write { path: PathBuf, message: String },
+    #[error("unknown setting {0}")]
+    UnknownKey(String),
+    #[error("invalid value for {key}: {message}")]
+    BadValue { key: String, message: String },
+    #[error("{0} is a secret: secrets are kept in the OS keyring")]
+    SecretKey(String),
+}
+
+/// Every key `config get|set` accepts, with a short description (English; the README documents them).
+pub const KEYS: &[(&str, &str)] = &[
+    ("ui.language", "fr | en"),
+    ("ui.theme", "light | dark"),
+    (
+        "desk.operator",
+        "name recorded in card history (default: OS user)",
+    ),
+    (
+        "desk.results_limit",
+        "search results listed at the Desk (1-5000)",
+    ),
+    ("card.pic", "institution PIC, 9 digits (enables ESCN)"),
+    ("card.escn_prefix", "ESCN server prefix, 0-999"),
+    ("card.qr", "eppn | escn"),
+];
+
+/// Whether a key names a secret (refused in the settings file).
+pub fn is_secret_key(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "credential",
+    ]
+    .iter()
+    .any(|s| last.contains(s))
+        || last == "key"
+        || last.ends_with("_key")
+}
+
+impl Config {
+    /// Reads the file; a missing file gives the defaults.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// Writes the file atomically (temporary file, then rename).
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        let err = |e: &dyn std::fmt::Display| ConfigError::Write {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
+        }
+        let text = toml::to_string_pretty(self).map_err(|e| err(&e))?;
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, text).map_err(|e| err(&e))?;
+        std::fs::rename(&tmp, path).map_err(|e| err(&e))
+    }
+
+    /// The value of a dotted key, as text.
+    pub fn get(&self, key: &str) -> Result<String, ConfigError> {
+        if is_secret_key(key) {
+            return Err(ConfigError::SecretKey(key.to_string()));
+        }
+        if !KEYS.iter().any(|(k, _)| *k == key) {
+            return Err(ConfigError::UnknownKey(key.to_string()));
+        }
+        let value = toml::Value::try_from(self).map_err(|e| ConfigError::BadValue {
+            key: key.into(),
+            message: e.to_string(),
+        })?;
+        let mut cur = &value;
+        for part in key.split('.') {
+            match cur.get(part) {
+                Some(v) => cur = v,
+                None => return Ok(String::new()),
+            }
+        }
+        Ok(match cur {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    /// Sets a dotted key from text, checking the value; the configuration is unchanged on error.
+    pub fn set(&mut self, key: &str, raw: &str) -> Result<(), ConfigError> {
+        if is_secret_key(key) {
+            return Err(ConfigError::SecretKey(key.to_string()));
+        }
+        if !KEYS.iter().any(|(k, _)| *k == key) {
+            return Err(ConfigError::UnknownKey(key.to_string()));
+        }
+        let bad = |m: String| ConfigError::BadValue {
+            key: key.to_string(),
+            message: m,
+        };
+        let mut value = toml::Value::try_from(&*self).map_err(|e| bad(e.to_string()))?;
+        let parsed: toml::Value = match raw.trim().parse::<i64>() {
+            Ok(n) => toml::Value::Integer(n),
+            Err(_) => toml::Value::String(raw.trim().to_string()),
+        };
+        let (section, field) = key
+            .split_once('.')
+            .ok_or_else(|| ConfigError::UnknownKey(key.to_string()))?;
+        let table = value
+            .as_table_mut()
+            .and_then(|t| {
+                t.entry(section)
+                    .or_insert_with(|| toml::Value::Table(Default::default()));
+                t.get_mut(section)
+            })
+            .and_then(toml::Value::as_table_mut)
+            .ok_or_else(|| bad("not a table".into()))?;
+        if raw.trim().is_empty() {
+            table.remove(field);
+        } else {
+            table.insert(field.to_string(), parsed);
+        }
+        let new: Config = value
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(e.message().to_string()))?;
+        new.validate().map_err(bad)?;
+        *self = new;
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if !(1..=5000).contains(&self.desk.results_limit) {
+            return Err("expected a number from 1 to 5000".into());
+        }
+        if let Some(pic) = self.card.pic
+            && pic > 999_999_999
+        {
+            return Err("a PIC has 9 digits".into());
+        }
+        if let Some(p) = self.card.escn_prefix
+            && p > 999
+        {
+            return Err("the ESCN prefix is a number from 0 to 999".into());
+        }
+        Ok(())
+    }
+
+    /// The operator name for card history: configured, else the OS user, else `operator`.
+    pub fn operator(&self) -> String {
+        self.desk
+            .operator
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("USERNAME").ok())
+            .unwrap_or_else(|| "operator".to_string())
+    }
+
+    /// How new cards get ESCN and QR code.
+    pub fn card_options(&self) -> CardOptions {
+        CardOptions {
+            escn: self
+                .card
+                .pic
+                .map(|pic| (self.card.escn_prefix.unwrap_or(1), pic)),
+            qr_escn: self.card.qr == QrMode::Escn,
+            services: Vec::new(),
+        }
+    }
+}
+
+/// Where the database and the settings file live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub config_file: PathBuf,
+}
+
+impl Paths {
+    /// `--data-dir` (default: the OS data directory + `guichet`) and `--config` (default: `guichet.toml`
+    /// in the data directory when `--data-dir` is given, else in the OS configuration directory).
+    pub fn resolve(data_dir: Option<&Path>, config: Option<&Path>) -> Paths {
+        let data = data_dir
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("GUICHET_DATA_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| {
+                dirs::data_dir()
+                    .unwrap_or_else(|| PathBuf::from("."))
+                    .join("guichet")
+            });
+        let config_file = match (config, data_dir) {
+            (Some(c), _) => c.to_path_buf(),
+            (None, Some(_)) => data.join("guichet.toml"),
+            (None, None) => dirs::config_dir()
+                .map(|d| d.join("guichet").join("guichet.toml"))
+                .unwrap_or_else(|| data.join("guichet.toml")),
+        };
+        Paths {
+            data_dir: data,
+            config_file,
+        }
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.data_dir.join("guichet.db")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_and_set_dotted_keys() {
+        let mut c = Config::default();
+        assert_eq!(c.get("ui.language").unwrap(), "fr");
+        c.set("ui.language", "en").unwrap();
+        assert_eq!(c.ui.language, Lang::En);
+        c.set("desk.results_limit", "50").unwrap();
+        assert_eq!(c.get("desk.results_limit").unwrap(), "50");
+        c.set("card.pic", "999859608").unwrap();
+        assert_eq!(c.card_options().escn, Some((1, 999_859_608)));
+        c.set("card.pic", "").unwrap();
+        assert_eq!(c.card.pic, None);
+    }
+
+    #[test]
+    fn bad_values_change_nothing() {
+        let mut c = Config::default();
+        assert!(matches!(
+            c.set("ui.language", "de"),
+            Err(ConfigError::BadValue { .. })
+        ));
+        assert!(matches!(
+            c.set("desk.results_limit", "0"),
+            Err(ConfigError::BadValue { .. })
+        ));
+        assert!(matches!(
+            c.set("nope.key2", "x"),
+            Err(ConfigError::UnknownKey(_))
+        ));
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn secrets_are_refused() {
+        let mut c = Config::default();
+        for k in [
+            "ldap.password",
+            "crous.client_secret",
+            "escr.api_key",
+            "desfire.master_key",
+            "x.token",
+        ] {
+            assert!(
+                matches!(c.set(k, "hunter2"), Err(ConfigError::SecretKey(_))),
+                "{k}"
+            );
+            assert!(matches!(c.get(k), Err(ConfigError::SecretKey(_))), "{k}");
+        }
+    }
+
+    #[test]
+    fn save_and_load_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/guichet.toml");
+        assert_eq!(Config::load(&path).unwrap(), Config::default());
+        let mut c = Config::default();
+        c.set("ui.theme", "dark").unwrap();
+        c.save(&path).unwrap();
+        assert_eq!(Config::load(&path).unwrap(), c);
+        std::fs::write(&path, "[ui]\nlanguage = 'xx'\n").unwrap();
+        assert!(matches!(
+            Config::load(&path),
+            Err(ConfigError::Parse { .. })
+        ));
+    }
+}

@@ -1,0 +1,347 @@
+//! The window: navigation rail, the current screen, the status bar; keyboard shortcuts; turning the
+//! screens' effects into iced Tasks.
+
+use std::time::{Duration, Instant};
+
+use iced::keyboard::{self, Key, Modifiers, key::Named};
+use iced::widget::operation::{self, AbsoluteOffset};
+use iced::widget::{Column, button, column, container, row, rule, text};
+use iced::{Alignment, Element, Length, Subscription, Task, Theme};
+
+use super::jobs::{self, Done, Job, Services};
+use super::screens::{desk, settings};
+use super::theme;
+use crate::fl;
+use crate::store::counts::Counts;
+
+/// The screens of the navigation rail. Only screens that work are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Desk,
+    Settings,
+}
+
+/// Something `update` asks the runtime to do.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Job(Job),
+    Focus(&'static str),
+    ScrollTo { id: &'static str, y: f32 },
+    Exit,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Done(Done),
+    Navigate(Screen),
+    Desk(desk::Message),
+    Settings(settings::Message),
+    Key(Key, Modifiers),
+    Frame,
+}
+
+/// Start-up measurement for `make bench` (`guichet --bench-startup`).
+#[derive(Debug)]
+struct Bench {
+    started: Instant,
+    first_frame: Option<Duration>,
+    ready: Option<Duration>,
+}
+
+pub struct App {
+    pub services: Services,
+    pub screen: Screen,
+    pub desk: desk::State,
+    pub settings: settings::State,
+    pub counts: Option<Counts>,
+    /// Start-up is running (database check, demo generation on first run).
+    pub starting: bool,
+    pub status: Option<String>,
+    bench: Option<Bench>,
+}
+
+impl App {
+    /// The state at start and the first effects (start-up job).
+    pub fn new(services: Services) -> (App, Vec<Effect>) {
+        let desk = desk::State::new(services.config.desk.results_limit);
+        let settings = settings::State::new(&services.config);
+        let status = services.fresh.then(|| fl!("status-creating-demo"));
+        let app = App {
+            services,
+            screen: Screen::Desk,
+            desk,
+            settings,
+            counts: None,
+            starting: true,
+            status,
+            bench: None,
+        };
+        (
+            app,
+            vec![Effect::Job(Job::Startup), Effect::Focus(desk::SEARCH_ID)],
+        )
+    }
+
+    /// iced's boot function.
+    pub fn boot(services: Services, bench_startup: bool, started: Instant) -> (App, Task<Message>) {
+        let (mut app, fx) = App::new(services);
+        if bench_startup {
+            app.bench = Some(Bench {
+                started,
+                first_frame: None,
+                ready: None,
+            });
+        }
+        let task = app.run_effects(fx);
+        (app, task)
+    }
+
+    pub fn title(&self) -> String {
+        match self.screen {
+            Screen::Desk => fl!("title-desk"),
+            Screen::Settings => fl!("title-settings"),
+        }
+    }
+
+    pub fn theme(&self) -> Theme {
+        theme::theme(self.services.config.ui.theme)
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let keys = keyboard::listen().filter_map(|event| match event {
+            keyboard::Event::KeyPressed { key, modifiers, .. } => {
+                Some(Message::Key(key, modifiers))
+            }
+            _ => None,
+        });
+        if self.bench.is_some() {
+            Subscription::batch([keys, iced::window::frames().map(|_| Message::Frame)])
+        } else {
+            keys
+        }
+    }
+
+    /// The state transition; returns what the runtime must do. Tests call this directly.
+    pub fn handle(&mut self, msg: Message) -> Vec<Effect> {
+        match msg {
+            Message::Done(done) => self.on_done(done),
+            Message::Navigate(s) => {
+                self.screen = s;
+                match s {
+                    Screen::Desk => vec![Effect::Focus(desk::SEARCH_ID)],
+                    Screen::Settings => Vec::new(),
+                }
+            }
+            Message::Desk(m) => self.desk.update(m),
+            Message::Settings(m) => self.settings.update(&mut self.services.config, m),
+            Message::Key(key, modifiers) => self.on_key(key, modifiers),
+            Message::Frame => self.on_frame(),
+        }
+    }
+
+    fn on_done(&mut self, done: Done) -> Vec<Effect> {
+        match done {
+            Done::Started { demo_loaded } => {
+                self.starting = false;
+                self.status = demo_loaded.map(|n| fl!("status-demo-loaded", count = n));
+                vec![Effect::Job(Job::Directory), Effect::Job(Job::Counts)]
+            }
+            Done::Counts(c) => {
+                self.counts = Some(c);
+                Vec::new()
+            }
+            Done::Searched { seq, ids } => self.desk.on_searched(seq, ids),
+            Done::Directory(ids) => self.desk.on_directory(ids),
+            Done::Rows(rows) => self.desk.on_rows(rows),
+            Done::Person(view) => self.desk.on_person(*view),
+            Done::CardChanged { person, message } => self.desk.on_card_changed(person, message),
+            Done::ConfigSaved => {
+                self.status = Some(fl!("status-settings-saved"));
+                Vec::new()
+            }
+            Done::Failed(message) => {
+                self.starting = false;
+                self.desk.on_failed(message);
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: Key, modifiers: Modifiers) -> Vec<Effect> {
+        let focus = || vec![Effect::Focus(desk::SEARCH_ID)];
+        match key.as_ref() {
+            Key::Character("f") if modifiers.command() => {
+                self.screen = Screen::Desk;
+                focus()
+            }
+            Key::Character("/") if !modifiers.command() => {
+                self.screen = Screen::Desk;
+                focus()
+            }
+            _ if self.screen != Screen::Desk => Vec::new(),
+            Key::Named(Named::ArrowDown) => self.desk.update(desk::Message::Move(1)),
+            Key::Named(Named::ArrowUp) => self.desk.update(desk::Message::Move(-1)),
+            Key::Named(Named::PageDown) => self.desk.update(desk::Message::Move(10)),
+            Key::Named(Named::PageUp) => self.desk.update(desk::Message::Move(-10)),
+            Key::Named(Named::Enter) => self.desk.update(desk::Message::Submit),
+            Key::Named(Named::Escape) => self.desk.update(desk::Message::CancelDialog),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `--bench-startup`: the first frame, then the first frame that shows the loaded directory.
+    fn on_frame(&mut self) -> Vec<Effect> {
+        let ready = !self.starting
+            && !self.desk.list().is_empty()
+            && self
+                .desk
+                .list()
+                .first()
+                .is_some_and(|id| self.desk.row(*id).is_some());
+        let Some(b) = self.bench.as_mut() else {
+            return Vec::new();
+        };
+        let elapsed = b.started.elapsed();
+        if b.first_frame.is_none() {
+            b.first_frame = Some(elapsed);
+        }
+        if ready && b.ready.is_none() {
+            b.ready = Some(elapsed);
+            let figures = serde_json::json!({
+                "first_frame_ms": b.first_frame.unwrap_or(elapsed).as_secs_f64() * 1000.0,
+                "ready_ms": elapsed.as_secs_f64() * 1000.0,
+                "persons": self.desk.list().len(),
+                "peak_rss_kb": peak_rss_kb(),
+            });
+            println!("{figures}");
+            return vec![Effect::Exit];
+        }
+        Vec::new()
+    }
+
+    /// iced's update: the state transition, then the effects as Tasks.
+    pub fn update_task(&mut self, msg: Message) -> Task<Message> {
+        let fx = self.handle(msg);
+        self.run_effects(fx)
+    }
+
+    fn run_effects(&self, fx: Vec<Effect>) -> Task<Message> {
+        Task::batch(fx.into_iter().map(|e| match e {
+            Effect::Job(job) => {
+                let services = self.services.clone();
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || jobs::perform(&services, job))
+                            .await
+                            .unwrap_or_else(|e| Done::Failed(e.to_string()))
+                    },
+                    Message::Done,
+                )
+            }
+            Effect::Focus(id) => operation::focus(id),
+            Effect::ScrollTo { id, y } => operation::scroll_to(id, AbsoluteOffset { x: 0.0, y }),
+            Effect::Exit => iced::exit(),
+        }))
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let body: Element<'_, Message> = match self.screen {
+            Screen::Desk => self.desk.view().map(Message::Desk),
+            Screen::Settings => self
+                .settings
+                .view(
+                    &self.services.config,
+                    self.services.store.path().display().to_string(),
+                    self.services.config_file.display().to_string(),
+                )
+                .map(Message::Settings),
+        };
+        let main = row![
+            self.rail(),
+            rule::vertical(1),
+            container(body).width(Length::Fill).height(Length::Fill)
+        ];
+        column![
+            main.height(Length::Fill),
+            rule::horizontal(1),
+            self.status_bar()
+        ]
+        .into()
+    }
+
+    fn rail(&self) -> Element<'_, Message> {
+        let item = |screen: Screen, label: String| {
+            let style = if self.screen == screen {
+                button::primary
+            } else {
+                button::text
+            };
+            button(text(label).size(15))
+                .on_press(Message::Navigate(screen))
+                .style(style)
+                .width(Length::Fill)
+                .padding([10, 12])
+        };
+        let col: Column<'_, Message> = column![
+            text("Guichet").size(20),
+            item(Screen::Desk, fl!("nav-desk")),
+            item(Screen::Settings, fl!("nav-settings")),
+        ]
+        .spacing(6)
+        .padding(12)
+        .width(Length::Fixed(150.0));
+        container(col)
+            .height(Length::Fill)
+            .style(theme::chrome)
+            .into()
+    }
+
+    fn status_bar(&self) -> Element<'_, Message> {
+        let counts = match (&self.counts, self.starting) {
+            (_, true) => self.status.clone().unwrap_or_else(|| fl!("status-opening")),
+            (Some(c), false) => fl!(
+                "status-counts",
+                persons = c.persons,
+                cards = c.cards,
+                enabled = c.enabled_cards,
+                pending = c.pending_requests
+            ),
+            (None, false) => String::new(),
+        };
+        let right = if self.starting {
+            String::new()
+        } else {
+            self.status.clone().unwrap_or_default()
+        };
+        container(
+            row![
+                text(fl!(
+                    "status-database",
+                    path = self.services.store.path().display().to_string()
+                ))
+                .size(12),
+                text(counts).size(12).width(Length::Fill),
+                text(right).size(12),
+            ]
+            .spacing(20)
+            .align_y(Alignment::Center),
+        )
+        .padding([6, 12])
+        .width(Length::Fill)
+        .style(theme::chrome)
+        .into()
+    }
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in KiB; 0 where unknown.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,186 @@
+//! Blocking work requested by the screens, run off the GUI thread. Each job returns one message; tests
+//! run the same function synchronously, so what the window does and what the tests check is one path.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::{Config, Paths};
+use crate::demo::{self, DemoOptions};
+use crate::domain::card::{Actor, CardId, CardState, PersonId, Request};
+use crate::store::counts::Counts;
+use crate::store::persons::{PersonDetail, PersonRow};
+use crate::store::{Store, cards, counts, persons, search};
+use crate::ui_text;
+
+/// What the window needs to reach: the store, where the settings live, and the settings themselves.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub store: Store,
+    pub config_file: PathBuf,
+    pub config: Config,
+    /// The database file did not exist before this run: the demo institution is loaded.
+    pub fresh: bool,
+}
+
+impl Services {
+    pub fn open(paths: Paths, config: Config) -> Result<Services, String> {
+        let db = paths.database();
+        let fresh = !db.exists();
+        let store = Store::open(&db).map_err(|e| ui_text::store_error(&e))?;
+        Ok(Services {
+            store,
+            config_file: paths.config_file,
+            config,
+            fresh,
+        })
+    }
+
+    fn actor(&self) -> Actor {
+        Actor::Operator(self.config.operator())
+    }
+}
+
+/// A person with the transitions offered for each card, ready to display.
+#[derive(Debug, Clone)]
+pub struct PersonView {
+    pub detail: PersonDetail,
+    pub offered: Vec<(CardId, Vec<CardState>)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// First run: fill an empty new database with the demo institution.
+    Startup,
+    Counts,
+    Search {
+        seq: u64,
+        query: String,
+        limit: usize,
+    },
+    Directory,
+    Rows(Vec<PersonId>),
+    Person(PersonId),
+    RequestCard(PersonId),
+    Transition {
+        person: PersonId,
+        card: CardId,
+        to: CardState,
+        request: Request,
+    },
+    SaveConfig(Config),
+}
+
+/// The result of a job, as a message for the window.
+#[derive(Debug, Clone)]
+pub enum Done {
+    Started { demo_loaded: Option<usize> },
+    Counts(Counts),
+    Searched { seq: u64, ids: Vec<PersonId> },
+    Directory(Arc<Vec<PersonId>>),
+    Rows(Vec<PersonRow>),
+    Person(Box<PersonView>),
+    CardChanged { person: PersonId, message: String },
+    ConfigSaved,
+    Failed(String),
+}
+
+/// Runs a job to completion (blocking).
+pub fn perform(services: &Services, job: Job) -> Done {
+    let now = jiff::Timestamp::now();
+    let store = &services.store;
+    let fail = |e: crate::store::StoreError| Done::Failed(ui_text::store_error(&e));
+    match job {
+        Job::Startup => {
+            let empty = match store.read(counts::counts) {
+                Ok(c) => c.persons == 0,
+                Err(e) => return fail(e),
+            };
+            if services.fresh && empty {
+                match demo::generate(store, &DemoOptions::default(), now) {
+                    Ok(summary) => Done::Started {
+                        demo_loaded: Some(summary.persons),
+                    },
+                    Err(e) => fail(e),
+                }
+            } else {
+                Done::Started { demo_loaded: None }
+            }
+        }
+        Job::Counts => store
+            .read(counts::counts)
+            .map(Done::Counts)
+            .unwrap_or_else(fail),
+        Job::Search { seq, query, limit } => store
+            .read(|c| search::search_ids(c, &query, limit))
+            .map(|ids| Done::Searched { seq, ids })
+            .unwrap_or_else(fail),
+        Job::Directory => store
+            .read(persons::all_sorted_ids)
+            .map(|ids| Done::Directory(Arc::new(ids)))
+            .unwrap_or_else(fail),
+        Job::Rows(ids) => store
+            .read(|c| persons::rows(c, &ids))
+            .map(Done::Rows)
+            .unwrap_or_else(fail),
+        Job::Person(id) => load_person(services, id, now),
+        Job::RequestCard(person) => {
+            match store.request_card(
+                person,
+                &services.actor(),
+                None,
+                &services.config.card_options(),
+                now,
+            ) {
+                Ok(card) => Done::CardChanged {
+                    person,
+                    message: crate::fl!("desk-card-requested", card = card),
+                },
+                Err(e) => fail(e),
+            }
+        }
+        Job::Transition {
+            person,
+            card,
+            to,
+            request,
+        } => {
+            match store.transition_card(
+                card,
+                to,
+                &services.actor(),
+                &request,
+                &services.config.card_options(),
+                now,
+            ) {
+                Ok((_, created)) => {
+                    let message = match created {
+                        Some(new) => crate::fl!("cli-card-renewal-created", card = new),
+                        None => crate::fl!("desk-card-moved", card = card, to = ui_text::state(to)),
+                    };
+                    Done::CardChanged { person, message }
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Job::SaveConfig(config) => match config.save(&services.config_file) {
+            Ok(()) => Done::ConfigSaved,
+            Err(e) => Done::Failed(ui_text::config_error(&e)),
+        },
+    }
+}
+
+fn load_person(services: &Services, id: PersonId, now: jiff::Timestamp) -> Done {
+    let actor = services.actor();
+    let res = services.store.read(|c| {
+        let detail = persons::detail(c, id)?;
+        let mut offered = Vec::with_capacity(detail.cards.len());
+        for card in &detail.cards {
+            offered.push((card.id, cards::offered(c, card, &actor, now)?));
+        }
+        Ok(PersonView { detail, offered })
+    });
+    match res {
+        Ok(v) => Done::Person(Box::new(v)),
+        Err(e) => Done::Failed(ui_text::store_error(&e)),
+    }
+}

@@ -1,0 +1,30 @@
+//! The desktop application (iced 0.14, tiny-skia). `app.rs` holds the state machine of the window;
+//! `screens/` one module per screen; `jobs.rs` the blocking work (SQLite, demo generation) that runs on
+//! tokio's blocking pool, never on the GUI thread.
+
+pub mod app;
+pub mod jobs;
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+use std::time::Instant;
+
+use crate::cli::{CliResult, Env, Failure};
+
+pub use app::{App, Effect, Message};
+pub use jobs::{Job, Services};
+
+/// Opens the main window and runs until it is closed.
+pub fn run(env: Env, bench_startup: bool, started: Instant) -> CliResult {
+    let services = Services::open(env.paths.clone(), env.config.clone()).map_err(Failure)?;
+    let boot = move || App::boot(services.clone(), bench_startup, started);
+    iced::application(boot, App::update_task, App::view)
+        .title(App::title)
+        .subscription(App::subscription)
+        .theme(App::theme)
+        .window_size(iced::Size::new(1280.0, 800.0))
+        .centered()
+        .run()
+        .map_err(|e| Failure(e.to_string()))
+}

@@ -1,0 +1,5 @@
+//! One module per screen: `State`, `Message`, `update(&mut State, Message) -> Vec<Effect>`, `view`.
+
+pub mod desk;
+pub mod person_panel;
+pub mod settings;

@@ -1,0 +1,145 @@
+//! Settings: language, theme, operator name; where the data lives.
+
+use iced::widget::{Row, button, column, container, row, text, text_input};
+use iced::{Alignment, Element, Length};
+
+use crate::config::{Config, ThemeChoice};
+use crate::fl;
+use crate::gui::app::Effect;
+use crate::gui::jobs::Job;
+use crate::gui::theme;
+use crate::i18n::{self, Lang};
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub operator: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Language(Lang),
+    Theme(ThemeChoice),
+    OperatorChanged(String),
+    SaveOperator,
+}
+
+impl State {
+    pub fn new(config: &Config) -> State {
+        State {
+            operator: config.desk.operator.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Applies a change to `config` and saves it.
+    pub fn update(&mut self, config: &mut Config, msg: Message) -> Vec<Effect> {
+        match msg {
+            Message::Language(lang) => {
+                config.ui.language = lang;
+                i18n::set_language(lang);
+            }
+            Message::Theme(t) => config.ui.theme = t,
+            Message::OperatorChanged(s) => {
+                self.operator = s;
+                return Vec::new();
+            }
+            Message::SaveOperator => {
+                let name = self.operator.trim().to_string();
+                config.desk.operator = (!name.is_empty()).then_some(name);
+            }
+        }
+        vec![Effect::Job(Job::SaveConfig(config.clone()))]
+    }
+
+    pub fn view<'a>(
+        &'a self,
+        config: &'a Config,
+        database: String,
+        config_file: String,
+    ) -> Element<'a, Message> {
+        let mut langs = Row::new().spacing(8);
+        for lang in Lang::ALL {
+            let style = if config.ui.language == lang {
+                button::primary
+            } else {
+                button::secondary
+            };
+            langs = langs.push(
+                button(text(lang.native_name()))
+                    .on_press(Message::Language(lang))
+                    .style(style)
+                    .padding([8, 16]),
+            );
+        }
+        let mut themes = Row::new().spacing(8);
+        for (choice, label) in [
+            (ThemeChoice::Light, fl!("settings-theme-light")),
+            (ThemeChoice::Dark, fl!("settings-theme-dark")),
+        ] {
+            let style = if config.ui.theme == choice {
+                button::primary
+            } else {
+                button::secondary
+            };
+            themes = themes.push(
+                button(text(label))
+                    .on_press(Message::Theme(choice))
+                    .style(style)
+                    .padding([8, 16]),
+            );
+        }
+        let operator = row![
+            text_input(&config.operator(), &self.operator)
+                .id("operator")
+                .on_input(Message::OperatorChanged)
+                .on_submit(Message::SaveOperator)
+                .padding(8)
+                .width(Length::Fixed(320.0)),
+            button(text(fl!("save")))
+                .on_press(Message::SaveOperator)
+                .style(button::primary)
+                .padding([8, 16]),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center);
+        let block =
+            |title: String, help: String, body: Element<'a, Message>| -> Element<'a, Message> {
+                container(column![text(title).size(17), text(help).size(13), body].spacing(8))
+                    .padding(14)
+                    .width(Length::Fill)
+                    .style(theme::section)
+                    .into()
+            };
+        column![
+            text(fl!("settings-title")).size(26),
+            block(
+                fl!("settings-language"),
+                fl!("settings-language-help"),
+                langs.into()
+            ),
+            block(
+                fl!("settings-theme"),
+                fl!("settings-theme-help"),
+                themes.into()
+            ),
+            block(
+                fl!("settings-operator"),
+                fl!("settings-operator-help"),
+                operator.into()
+            ),
+            block(
+                fl!("settings-files"),
+                fl!("settings-files-help"),
+                column![
+                    text(fl!("settings-database", path = database)).size(13),
+                    text(fl!("settings-config-file", path = config_file)).size(13)
+                ]
+                .spacing(4)
+                .into()
+            ),
+        ]
+        .spacing(14)
+        .padding(20)
+        .max_width(900)
+        .into()
+    }
+}

@@ -1,0 +1,175 @@
+//! Search quality on a small hand-made directory (the demo-based cases are in tests/demo.rs).
+
+use super::*;
+use crate::domain::card::{Actor, CardState, Request};
+use crate::domain::ids::Csn;
+use crate::domain::person::{IdKind, PersonRecord};
+use crate::store::cards::CardOptions;
+use crate::store::test_util::temp_store;
+use crate::store::{Store, persons};
+
+fn add(store: &Store, surname: &str, given: &str, eppn: &str, ine: Option<&str>) -> PersonId {
+    let n: i64 = store
+        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM persons", [], |r| r.get(0))?))
+        .unwrap();
+    store
+        .write(|tx| {
+            let rec = PersonRecord {
+                surname: surname.into(),
+                given_name: given.into(),
+                eppn: Some(eppn.into()),
+                ine: ine.map(str::to_string),
+                supann_etu_id: Some(format!("2{:07}", eppn.len() * 7919 % 10_000_000)),
+                affiliation: "student".into(),
+                editable: true,
+                source: "test".into(),
+                identifiers: vec![(IdKind::Jointure, format!("AC-RENNES${}", 100_000 + n))],
+                ..Default::default()
+            };
+            persons::insert(tx, &rec, jiff::Timestamp::now())
+        })
+        .unwrap()
+}
+
+fn names(store: &Store, q: &str) -> Vec<String> {
+    store
+        .read(|c| search(c, q, 10))
+        .unwrap()
+        .into_iter()
+        .map(|h| h.display_name)
+        .collect()
+}
+
+fn fixture() -> (Store, tempfile::TempDir, PersonId) {
+    let (store, dir) = temp_store();
+    add(
+        &store,
+        "Dupré",
+        "Hélène",
+        "helene.dupre@univ.fr",
+        Some("1234567890A"),
+    );
+    let lefevre = add(&store, "Lefèvre", "Jérôme", "jerome.lefevre@univ.fr", None);
+    add(&store, "Lefebvre", "Julie", "julie.lefebvre@univ.fr", None);
+    add(
+        &store,
+        "de La Fontaine",
+        "Jean-Pierre",
+        "jean-pierre.de-la-fontaine@univ.fr",
+        None,
+    );
+    add(&store, "Fontaine", "Jean", "jean.fontaine@univ.fr", None);
+    add(
+        &store,
+        "La Fontaine",
+        "Pierre",
+        "pierre.la-fontaine@univ.fr",
+        None,
+    );
+    add(&store, "Œuvray", "Zoé", "zoe.oeuvray@univ.fr", None);
+    add(&store, "Dupont", "Jean", "jean.dupont@univ.fr", None);
+    add(&store, "Dupont", "Jean", "jean.dupont2@univ.fr", None);
+    let now = jiff::Timestamp::now();
+    let actor = Actor::Operator("t".into());
+    let opts = CardOptions::default();
+    let card = store
+        .request_card(lefevre, &actor, None, &opts, now)
+        .unwrap();
+    for to in [CardState::RequestChecked, CardState::InPrint] {
+        store
+            .transition_card(card, to, &actor, &Request::default(), &opts, now)
+            .unwrap();
+    }
+    let req = Request {
+        csn: Some(Csn::parse_hex("04A1B2C3D4E5F6").unwrap()),
+        ..Default::default()
+    };
+    store
+        .transition_card(card, CardState::Encoded, &actor, &req, &opts, now)
+        .unwrap();
+    (store, dir, lefevre)
+}
+
+#[test]
+fn names_without_accents_or_case() {
+    let (store, _d, _) = fixture();
+    assert_eq!(names(&store, "helene")[0], "DUPRÉ Hélène");
+    assert_eq!(names(&store, "HELENE dupre")[0], "DUPRÉ Hélène");
+    assert_eq!(names(&store, "lefevre")[0], "LEFÈVRE Jérôme");
+    assert_eq!(names(&store, "oeuvray")[0], "ŒUVRAY Zoé");
+    assert_eq!(names(&store, "œuvray")[0], "ŒUVRAY Zoé");
+}
+
+#[test]
+fn first_name_and_surname_in_any_order() {
+    let (store, _d, _) = fixture();
+    assert_eq!(
+        names(&store, "jean pierre de la fontaine")[0],
+        "DE LA FONTAINE Jean-Pierre"
+    );
+    assert_eq!(
+        names(&store, "de la fontaine jean")[0],
+        "DE LA FONTAINE Jean-Pierre"
+    );
+    assert_eq!(
+        names(&store, "Jean-Pierre")[0],
+        "DE LA FONTAINE Jean-Pierre"
+    );
+    assert_eq!(names(&store, "fontaine jean")[0], "FONTAINE Jean");
+    let dup = names(&store, "jean dupont");
+    assert_eq!(
+        &dup[..2],
+        &["DUPONT Jean", "DUPONT Jean"],
+        "homonyms both listed first"
+    );
+}
+
+#[test]
+fn prefixes_find_while_typing() {
+    let (store, _d, _) = fixture();
+    assert!(names(&store, "lef").iter().any(|n| n == "LEFÈVRE Jérôme"));
+    assert!(names(&store, "lef").iter().any(|n| n == "LEFEBVRE Julie"));
+    assert_eq!(names(&store, "zo oeu")[0], "ŒUVRAY Zoé");
+}
+
+#[test]
+fn identifiers_find_the_person() {
+    let (store, _d, lefevre) = fixture();
+    let first = |q: &str| {
+        store
+            .read(|c| search(c, q, 5))
+            .unwrap()
+            .first()
+            .map(|h| h.person_id)
+    };
+    let helene = store.read(|c| search(c, "helene", 1)).unwrap()[0].person_id;
+    assert_eq!(first("1234567890A"), Some(helene), "INE");
+    assert_eq!(first("1234567890a"), Some(helene), "INE, lower case");
+    assert_eq!(first("helene.dupre@univ.fr"), Some(helene), "eppn");
+    assert_eq!(first("helene.du"), Some(helene), "eppn prefix");
+    for csn in [
+        "04A1B2C3D4E5F6",
+        "F6E5D4C3B2A104",
+        "1303689068602870",
+        "69495546249912580",
+        "04 a1 b2 c3",
+    ] {
+        assert_eq!(first(csn), Some(lefevre), "CSN form {csn}");
+    }
+    assert_eq!(first("AC-RENNES$100000"), Some(helene), "join key");
+    assert_eq!(first("100000"), Some(helene), "join key without its source");
+}
+
+#[test]
+fn search_output_has_the_cli_fields() {
+    let (store, _d, _) = fixture();
+    let hit = store.read(|c| search(c, "helene", 1)).unwrap().remove(0);
+    assert_eq!(hit.surname, "Dupré");
+    assert_eq!(hit.given_name, "Hélène");
+    assert_eq!(hit.ine.as_deref(), Some("1234567890A"));
+    assert_eq!(hit.affiliation, "student");
+    assert!(hit.uai.is_none());
+    assert!(store.read(|c| search(c, "", 5)).unwrap().is_empty());
+    assert!(store.read(|c| search(c, "\"*)(", 5)).unwrap().is_empty());
+    assert!(store.read(|c| search(c, "zzzzqqq", 5)).unwrap().is_empty());
+}
