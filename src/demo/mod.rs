@@ -4,8 +4,9 @@
 //!
 //! The same seed and person count always give the same persons, groups and card histories; `now`
 //! only moves the dates (histories spread over the three years before it, due dates follow its
-//! academic year). The work is streamed in batches of [`BATCH`] persons, one transaction each, so
-//! memory stays flat for large counts.
+//! academic year). Everything is written in one transaction (nothing is left half-written), generated
+//! in batches of [`BATCH`] persons so that memory stays flat for large counts, and the search index
+//! is built once at the end (`Store::write_bulk`).
 //!
 //! Fixed persons, always present (university students, created first): Hélène Dupré (a `NEW`
 //! request, no enabled card), Jérôme Lefèvre (enabled card with CSN `04A1B2C3D4E5F6`),
@@ -34,7 +35,7 @@ pub use cards::FIXED_CSN;
 pub use school::{STEM as SCHOOL_GROUP_STEM, UAI as SCHOOL_UAI};
 pub use university::UAI as UNIVERSITY_UAI;
 
-/// Persons written per transaction.
+/// Persons generated per batch.
 pub const BATCH: usize = 2_500;
 /// Share of the persons that belong to the school, and its maximum size.
 const SCHOOL_SHARE: f64 = 0.3;
@@ -93,9 +94,10 @@ pub fn generate(
         .persons
         .saturating_sub(school_budget)
         .max(university::fixed_count());
-    let mut generator = store.write(|tx| {
+    // One transaction for the whole institution, with the search index rebuilt once at the end: a
+    // failure leaves the database empty, and 275,000 persons load in one pass.
+    let generator = store.write_bulk(|tx| {
         ensure_empty(tx)?;
-        let temp_store = statement_journals_in_memory(tx);
         settings::set(tx, "demo.seed", &opts.seed.to_string())?;
         settings::set(tx, "demo.persons", &opts.persons.to_string())?;
         let mut blobs = Vec::with_capacity(jpegs.len());
@@ -110,54 +112,23 @@ pub fn generate(
         let mut world = World::new(opts.seed, now, blobs);
         let university = University::setup(tx, &mut world)?;
         let school = School::setup(tx, &mut world, school_budget)?;
-        Ok(Generator {
-            temp_store,
+        let mut generator = Generator {
             world,
             university,
             school,
             phase: Phase::Fixed(0),
             university_left: university_budget - university::fixed_count(),
-        })
-    })?;
-    drop(jpegs);
-    let written = loop {
-        match store.write(|tx| generator.batch(tx, BATCH)) {
-            Ok(true) => tracing::debug!(
+        };
+        while generator.batch(tx, BATCH)? {
+            tracing::debug!(
                 persons = generator.world.summary.persons,
                 "demo batch written"
-            ),
-            Ok(false) => break Ok(()),
-            Err(e) => break Err(e),
+            );
         }
-    };
-    if let Some(previous) = generator.temp_store {
-        let restored = store.write(|tx| Ok(tx.pragma_update(None, "temp_store", previous)?));
-        if let Err(e) = restored {
-            tracing::debug!(error = %e, "temp_store not restored after the demo");
-        }
-    }
-    written?;
+        Ok(generator)
+    })?;
     tracing::info!(?generator.world.summary, "demo institution generated");
     Ok(generator.world.summary)
-}
-
-/// Keeps statement journals in memory for the rest of the generation: card transitions and
-/// identifiers fire full-text triggers, so nearly every statement has its own journal, and on disk
-/// these cost about a fifth of the run. The setting applies to the following transactions and can
-/// only change while the connection has no temporary database; returns the previous value to
-/// restore, or `None` when nothing was changed.
-fn statement_journals_in_memory(tx: &rusqlite::Transaction<'_>) -> Option<i64> {
-    let previous: i64 = tx.query_row("PRAGMA temp_store", [], |r| r.get(0)).ok()?;
-    if previous == 2 {
-        return None;
-    }
-    match tx.pragma_update(None, "temp_store", "MEMORY") {
-        Ok(()) => Some(previous),
-        Err(e) => {
-            tracing::debug!(error = %e, "temp_store left unchanged for the demo");
-            None
-        }
-    }
 }
 
 /// How many distinct portraits to draw: enough for variety, few enough to stay fast (drawing and
@@ -188,8 +159,6 @@ enum Phase {
 }
 
 struct Generator {
-    /// The connection's `temp_store` before the generation, to restore afterwards.
-    temp_store: Option<i64>,
     world: World,
     university: University,
     school: School,

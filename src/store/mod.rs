@@ -127,6 +127,18 @@ impl Store {
         Ok(out)
     }
 
+    /// Like [`Store::write`], for loading many rows at once: the search index triggers are suspended for
+    /// the duration and the index is rebuilt once before the commit. Still one transaction: on error
+    /// nothing is applied and the triggers are back as they were.
+    pub fn write_bulk<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.write(|tx| {
+            let triggers = search::suspend_index(tx)?;
+            let out = f(tx)?;
+            search::rebuild_index(tx, &triggers)?;
+            Ok(out)
+        })
+    }
+
     /// Runs `f` on the read-only connection.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let conn = self.inner.reader.lock().map_err(|_| StoreError::Poisoned)?;
@@ -249,6 +261,65 @@ mod tests {
             .unwrap();
         assert_eq!(applied, 1, "no migration applied twice");
         drop(dir);
+    }
+
+    fn count_triggers(store: &Store) -> i64 {
+        store
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%fts%'", [], |r| r.get(0))?))
+            .unwrap()
+    }
+
+    #[test]
+    fn bulk_writes_rebuild_the_index_once_and_keep_the_triggers() {
+        use crate::domain::person::PersonRecord;
+        let (store, _dir) = test_util::temp_store();
+        let triggers = count_triggers(&store);
+        assert_eq!(triggers, 7);
+        let rec = |s: &str| PersonRecord {
+            surname: s.into(),
+            given_name: "Zoé".into(),
+            affiliation: "student".into(),
+            source: "test".into(),
+            ..Default::default()
+        };
+        store
+            .write_bulk(|tx| {
+                persons::insert(tx, &rec("Lœwy"), jiff::Timestamp::now())?;
+                persons::insert(tx, &rec("Œuvray"), jiff::Timestamp::now())
+            })
+            .unwrap();
+        assert_eq!(count_triggers(&store), triggers);
+        assert_eq!(
+            store.read(|c| search::search(c, "loewy", 5)).unwrap().len(),
+            1
+        );
+        // After the bulk load, ordinary writes are indexed by the triggers again.
+        store
+            .write(|tx| persons::insert(tx, &rec("Lefèvre"), jiff::Timestamp::now()))
+            .unwrap();
+        assert_eq!(
+            store
+                .read(|c| search::search(c, "lefevre zoe", 5))
+                .unwrap()
+                .len(),
+            1
+        );
+        // A failing bulk load applies nothing and leaves the triggers in place.
+        let err = store.write_bulk(|tx| {
+            persons::insert(tx, &rec("Dupré"), jiff::Timestamp::now())?;
+            Err::<(), _>(StoreError::NotFound {
+                kind: "test",
+                id: 0,
+            })
+        });
+        assert!(err.is_err());
+        assert_eq!(count_triggers(&store), triggers);
+        assert!(
+            store
+                .read(|c| search::search(c, "dupre", 5))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -29,6 +29,34 @@ const MAX_WORDS: usize = 8;
 /// Queries this short (compacted) only use the directory order.
 const SHORT: usize = 2;
 
+/// The triggers that keep `person_fts` in step with persons, identifiers and cards: dropped during a
+/// bulk load and re-created from their own SQL afterwards (see [`super::Store::write_bulk`]).
+pub(crate) fn suspend_index(tx: &rusqlite::Transaction<'_>) -> Result<Vec<String>> {
+    let triggers: Vec<(String, String)> = {
+        let mut stmt =
+            tx.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_fts\\_%' ESCAPE '\\'")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    for (name, _) in &triggers {
+        tx.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+    }
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Rebuilds `person_fts` from `person_search_doc` and re-creates the triggers `suspend_index` dropped.
+pub(crate) fn rebuild_index(tx: &rusqlite::Transaction<'_>, triggers: &[String]) -> Result<()> {
+    tx.execute_batch(
+        "DELETE FROM person_fts;
+         INSERT INTO person_fts(rowid, surname, given, other, ids)
+              SELECT id, surname, given, other, ids FROM person_search_doc;",
+    )?;
+    for sql in triggers {
+        tx.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
 /// One search result, as `guichet search --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SearchHit {
