@@ -15,8 +15,9 @@ run: deps-run
 	./target/release/guichet
 
 test: deps-test
-	$(CARGO) test --lib --bins --tests -- --test-threads=2
-	$(CARGO) test --doc
+	@mkdir -p target
+	set -o pipefail; $(CARGO) test --lib --bins --tests -- --test-threads=2 2>&1 | tee target/test-output.log
+	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "%d passed, %d failed\n", p, f}' target/test-output.log
 
 lint:
 	$(CARGO) fmt --check
