@@ -131,12 +131,17 @@ impl Store {
     /// the duration and the index is rebuilt once before the commit. Still one transaction: on error
     /// nothing is applied and the triggers are back as they were.
     pub fn write_bulk<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        self.write(|tx| {
+        let out = self.write(|tx| {
             let triggers = search::suspend_index(tx)?;
             let out = f(tx)?;
             search::rebuild_index(tx, &triggers)?;
             Ok(out)
-        })
+        })?;
+        // A bulk load leaves a write-ahead log as large as the data; fold it into the database now so
+        // the next start does not have to read it back.
+        let conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(out)
     }
 
     /// Runs `f` on the read-only connection.
@@ -289,6 +294,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(count_triggers(&store), triggers);
+        let wal = store.path().with_extension("db-wal");
+        let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(wal_len, 0, "write-ahead log folded in");
         assert_eq!(
             store.read(|c| search::search(c, "loewy", 5)).unwrap().len(),
             1
