@@ -69,6 +69,16 @@ pub fn note(n: &Note) -> String {
     }
 }
 
+/// The comment column of a history row: the operator's comment and the system's note, in words.
+pub fn history_comment(comment: Option<&str>, note: Option<&Note>) -> Option<String> {
+    match (comment, note) {
+        (Some(c), Some(n)) => Some(format!("{c} ({})", self::note(n))),
+        (Some(c), None) => Some(c.to_string()),
+        (None, Some(n)) => Some(self::note(n)),
+        (None, None) => None,
+    }
+}
+
 pub fn id_kind(k: IdKind) -> String {
     match k {
         IdKind::Jointure => fl!("id-jointure"),

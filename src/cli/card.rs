@@ -115,7 +115,7 @@ pub fn run(env: &Env, cmd: CardCommand) -> CliResult {
                             "to": e.to.as_str(),
                             "at": crate::store::ts(e.at),
                             "actor": e.actor,
-                            "comment": comment_text(e.comment.as_deref(), e.note.as_ref()),
+                            "comment": ui_text::history_comment(e.comment.as_deref(), e.note.as_ref()),
                         })
                     })
                     .collect();
@@ -205,15 +205,6 @@ pub fn run(env: &Env, cmd: CardCommand) -> CliResult {
     Ok(())
 }
 
-fn comment_text(comment: Option<&str>, note: Option<&crate::domain::card::Note>) -> Option<String> {
-    match (comment, note) {
-        (Some(c), Some(n)) => Some(format!("{c} ({})", ui_text::note(n))),
-        (Some(c), None) => Some(c.to_string()),
-        (None, Some(n)) => Some(ui_text::note(n)),
-        (None, None) => None,
-    }
-}
-
 fn card_json(card: &CardDetail) -> Value {
     json!({
         "card_id": card.id,
@@ -242,7 +233,7 @@ fn print_card(card: &CardDetail, with_history: bool) {
                 e.from.map(ui_text::state).unwrap_or_default(),
                 ui_text::state(e.to),
                 ui_text::actor(&e.actor),
-                comment_text(e.comment.as_deref(), e.note.as_ref()).unwrap_or_default()
+                ui_text::history_comment(e.comment.as_deref(), e.note.as_ref()).unwrap_or_default()
             );
         }
     }

@@ -288,12 +288,8 @@ fn card_box<'a>(
             Some(from) => format!("{} → {}", ui_text::state(from), ui_text::state(e.to)),
             None => ui_text::state(e.to),
         };
-        let comment = match (&e.comment, &e.note) {
-            (Some(c), Some(n)) => format!("{c} ({})", ui_text::note(n)),
-            (Some(c), None) => c.clone(),
-            (None, Some(n)) => ui_text::note(n),
-            (None, None) => String::new(),
-        };
+        let comment =
+            ui_text::history_comment(e.comment.as_deref(), e.note.as_ref()).unwrap_or_default();
         col = col.push(
             row![
                 text(ui_text::datetime(e.at))
