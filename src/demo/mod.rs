@@ -138,8 +138,7 @@ fn pool_size(persons: usize) -> usize {
 }
 
 fn ensure_empty(conn: &Connection) -> Result<(), StoreError> {
-    let any: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM persons)", [], |r| r.get(0))?;
-    if any {
+    if crate::store::counts::counts(conn)?.persons > 0 {
         return Err(StoreError::BadValue {
             column: "persons",
             value: "database is not empty".into(),

@@ -16,7 +16,7 @@ use super::rng::{Rng, Weighted, mix64, scatter};
 use crate::domain::card::PersonId;
 use crate::domain::group::GroupRecord;
 use crate::domain::names::fold;
-use crate::domain::person::PersonRecord;
+use crate::domain::person::{IdKind, PersonRecord};
 use crate::store::{Result, groups, persons, photos};
 
 pub const MINUTE: i64 = 60;
@@ -221,6 +221,17 @@ impl World {
     pub fn access_control_id(&mut self) -> String {
         self.seq.refid += 1;
         format!("{:06}", scatter(self.seq.refid, self.salt ^ 0xac, 6))
+    }
+
+    /// With probability `p`, a university access-control `supannRefId` for `rec`.
+    pub fn maybe_access_control(&mut self, rec: &mut PersonRecord, p: f64) {
+        if self.rng.chance(p) {
+            let id = self.access_control_id();
+            rec.identifiers.push((
+                IdKind::RefId,
+                format!("{{UNIV-BROCELIANDE:ACCESS-CONTROL}}{id}"),
+            ));
+        }
     }
 
     /// A directory entryUUID as OpenLDAP makes them: a version-1 UUID whose time is the entry's

@@ -8,7 +8,7 @@ use super::people::{DAY, Name, World, YEAR};
 use super::rng::Weighted;
 use crate::domain::card::{CardState, DisableReason};
 use crate::domain::group::{GroupKind, GroupRecord};
-use crate::domain::person::{IdKind, PersonRecord};
+use crate::domain::person::PersonRecord;
 use crate::domain::structure::{StructureKind, StructureRecord};
 use crate::store::{Result, structures};
 
@@ -407,15 +407,7 @@ impl University {
             source: "demo".into(),
             ..Default::default()
         };
-        if w.rng.chance(0.2) {
-            rec.identifiers.push((
-                IdKind::RefId,
-                format!(
-                    "{{UNIV-BROCELIANDE:ACCESS-CONTROL}}{}",
-                    w.access_control_id()
-                ),
-            ));
-        }
+        w.maybe_access_control(&mut rec, 0.2);
         let id = w.insert_person(tx, &rec)?;
         if let Some(c) = comp {
             w.member(tx, c.group, id)?;
@@ -508,15 +500,7 @@ impl University {
             source: "demo".into(),
             ..Default::default()
         };
-        if w.rng.chance(0.35) {
-            rec.identifiers.push((
-                IdKind::RefId,
-                format!(
-                    "{{UNIV-BROCELIANDE:ACCESS-CONTROL}}{}",
-                    w.access_control_id()
-                ),
-            ));
-        }
+        w.maybe_access_control(&mut rec, 0.35);
         let id = w.insert_person(tx, &rec)?;
         if let Some(c) = comp {
             w.member(tx, c.group, id)?;

@@ -431,13 +431,12 @@ pub fn apply_changes(tx: &Transaction<'_>, t: &Transition, person: PersonId) -> 
             Some(&detail),
         )?;
     }
+    // Effects only come with a state change; they are due at the time of that change.
+    let Some(at) = t.changes.first().map(|c| c.at) else {
+        return Ok(());
+    };
     for e in &t.effects {
         let (Effect::Validate { service, .. } | Effect::Invalidate { service, .. }) = *e;
-        let at = t
-            .changes
-            .first()
-            .map(|c| c.at)
-            .unwrap_or_else(Timestamp::now);
         outbox::enqueue(tx, service.as_str(), "person", person, at)?;
     }
     Ok(())
