@@ -5,8 +5,10 @@ CARGO ?= cargo
 # Runtime libraries of the window (winit loads X11/Wayland at run time) and the build's needs.
 RUN_PKGS := pkg-config libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon0 libxkbcommon-x11-0 \
             libwayland-client0 libwayland-cursor0 libxcb1 libdbus-1-3
-# What the test suite starts or inspects: a real X server for the window test, screenshots, OCR.
-TEST_PKGS := $(RUN_PKGS) xvfb x11-utils imagemagick tesseract-ocr tesseract-ocr-eng
+# What the test suite starts or inspects: a real X server for the window test, screenshots, OCR; OpenLDAP
+# (slapd started by the tests on a free loopback port, ldap-utils to load and change it; openssl for the
+# test CA); GNU time for the sync's peak memory in `make bench`.
+TEST_PKGS := $(RUN_PKGS) xvfb x11-utils imagemagick tesseract-ocr tesseract-ocr-eng slapd ldap-utils openssl time
 
 .PHONY: run test lint bench deps-run deps-test fmt
 
@@ -29,6 +31,7 @@ fmt:
 bench: deps-test
 	$(CARGO) build --release
 	$(CARGO) bench --bench desk
+	$(CARGO) bench --bench directory
 
 deps-run:
 	@./scripts/install-deps.sh $(RUN_PKGS)

@@ -17,6 +17,8 @@ pub struct Config {
     pub desk: DeskConfig,
     #[serde(default)]
     pub card: CardConfig,
+    #[serde(default)]
+    pub directory: DirectoryConfig,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -84,6 +86,108 @@ pub enum QrMode {
     Escn,
 }
 
+/// The central directory (LDAP) the mirror follows. The bind password is a secret (keyring).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryConfig {
+    /// `ldap://host[:port]` (StartTLS unless `tls = "none"`) or `ldaps://host[:port]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `starttls` (default) or `none` (plain LDAP: only for a directory on the same machine).
+    #[serde(default)]
+    pub tls: TlsMode,
+    /// PEM file of the certificate authority that signed the directory's certificate (besides the
+    /// system's authorities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind_dn: Option<String>,
+    #[serde(default)]
+    pub preset: crate::directory::mapping::PresetName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people_base: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_base: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structures_base: Option<String>,
+    /// Filters; empty means the preset's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people_filter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_filter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structures_filter: Option<String>,
+    /// A sync that would remove more than this share (percent) of the directory persons stops and asks.
+    #[serde(default = "default_mass_delete")]
+    pub mass_delete_percent: u32,
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u32,
+    /// Minutes between background syncs in the application (0: only on demand).
+    #[serde(default = "default_every")]
+    pub sync_every_minutes: u32,
+    /// On directories without content synchronisation: hours between full passes (which find deletions).
+    #[serde(default = "default_full_every")]
+    pub full_every_hours: u32,
+    /// Preset overrides: `"person.due_date" = "supannEtuDateFin"` (see README).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub mapping: std::collections::BTreeMap<String, String>,
+}
+
+fn default_mass_delete() -> u32 {
+    10
+}
+fn default_timeout() -> u32 {
+    10
+}
+fn default_every() -> u32 {
+    15
+}
+fn default_full_every() -> u32 {
+    24
+}
+
+impl Default for DirectoryConfig {
+    fn default() -> Self {
+        DirectoryConfig {
+            url: None,
+            tls: TlsMode::default(),
+            ca_file: None,
+            bind_dn: None,
+            preset: Default::default(),
+            people_base: None,
+            groups_base: None,
+            structures_base: None,
+            people_filter: None,
+            groups_filter: None,
+            structures_filter: None,
+            mass_delete_percent: default_mass_delete(),
+            timeout_seconds: default_timeout(),
+            sync_every_minutes: default_every(),
+            full_every_hours: default_full_every(),
+            mapping: Default::default(),
+        }
+    }
+}
+
+impl DirectoryConfig {
+    /// Whether enough is set to reach a directory.
+    pub fn is_configured(&self) -> bool {
+        self.url.as_deref().is_some_and(|u| !u.trim().is_empty())
+            && self
+                .people_base
+                .as_deref()
+                .is_some_and(|b| !b.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    #[default]
+    Starttls,
+    None,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {message}")]
@@ -115,6 +219,54 @@ pub const KEYS: &[(&str, &str)] = &[
     ("card.pic", "institution PIC, 9 digits (enables ESCN)"),
     ("card.escn_prefix", "ESCN server prefix, 0-999"),
     ("card.qr", "eppn | escn"),
+    ("directory.url", "ldap://host or ldaps://host"),
+    ("directory.tls", "starttls | none (ldap:// only)"),
+    (
+        "directory.ca_file",
+        "PEM file of the directory's certificate authority",
+    ),
+    (
+        "directory.bind_dn",
+        "DN the sync binds as (password: `secret set ldap-password`)",
+    ),
+    ("directory.preset", "supann | sdet"),
+    ("directory.people_base", "base DN of persons"),
+    (
+        "directory.groups_base",
+        "base DN of groups (empty: no group entries)",
+    ),
+    (
+        "directory.structures_base",
+        "base DN of structures (empty: none)",
+    ),
+    (
+        "directory.people_filter",
+        "LDAP filter (default: the preset's)",
+    ),
+    (
+        "directory.groups_filter",
+        "LDAP filter (default: the preset's)",
+    ),
+    (
+        "directory.structures_filter",
+        "LDAP filter (default: the preset's)",
+    ),
+    (
+        "directory.mass_delete_percent",
+        "stop a sync removing more persons than this share (1-100, default 10)",
+    ),
+    (
+        "directory.timeout_seconds",
+        "connection and operation timeout (default 10)",
+    ),
+    (
+        "directory.sync_every_minutes",
+        "background sync period in the app (0: off, default 15)",
+    ),
+    (
+        "directory.full_every_hours",
+        "full pass period without content sync (default 24)",
+    ),
 ];
 
 /// Whether a key names a secret (refused in the settings file).
@@ -248,6 +400,19 @@ impl Config {
             && p > 999
         {
             return Err("the ESCN prefix is a number from 0 to 999".into());
+        }
+        let d = &self.directory;
+        if let Some(url) = d.url.as_deref()
+            && !url.is_empty()
+            && !(url.starts_with("ldap://") || url.starts_with("ldaps://"))
+        {
+            return Err("a directory URL starts with ldap:// or ldaps://".into());
+        }
+        if !(1..=100).contains(&d.mass_delete_percent) {
+            return Err("expected a share from 1 to 100 (percent)".into());
+        }
+        if !(1..=600).contains(&d.timeout_seconds) {
+            return Err("expected a number of seconds from 1 to 600".into());
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod directory;
 pub mod domain;
 pub mod gui;
 pub mod i18n;

@@ -96,6 +96,22 @@ pub fn init_platform_store() {
     }
 }
 
+/// Chooses the store once per process: the mock store for `GUICHET_KEYRING=mock` (headless runs and
+/// tests), else the platform's. Does nothing when a store is already chosen.
+pub fn init_from_env() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if keyring_core::get_default_store().is_some() {
+            return;
+        }
+        if std::env::var("GUICHET_KEYRING").as_deref() == Ok("mock") {
+            use_mock_store();
+        } else {
+            init_platform_store();
+        }
+    });
+}
+
 /// Uses keyring-core's in-process mock store (tests and `GUICHET_KEYRING=mock`).
 pub fn use_mock_store() {
     if let Ok(store) = keyring_core::mock::Store::new() {

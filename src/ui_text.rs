@@ -8,6 +8,9 @@ use crate::fl;
 use crate::secrets::SecretError;
 use crate::store::StoreError;
 
+mod directory;
+pub use directory::*;
+
 pub fn state(s: CardState) -> String {
     match s {
         CardState::New => fl!("state-new"),
@@ -47,8 +50,11 @@ pub fn action(s: CardState) -> String {
 
 /// An actor name as recorded in history; the application itself reads as "System".
 pub fn actor(name: &str) -> String {
-    if name == crate::domain::card::Actor::System.name() {
+    use crate::domain::card::Actor;
+    if name == Actor::System.name() {
         fl!("actor-system")
+    } else if name == Actor::Sync.name() {
+        fl!("actor-sync")
     } else {
         name.to_string()
     }

@@ -163,3 +163,173 @@ settings-database = Database: { $path }
 settings-config-file = Settings file: { $path }
 desk-loading = Loading the directory…
 actor-system = System
+actor-sync = Directory sync
+
+## Directory (synchronisation)
+err-dir-not-configured = The directory is not configured: set { $key } (Settings → Directory, or guichet config set { $key } …).
+err-dir-unreachable = Cannot reach the directory ({ $url }): { $message }. The desk keeps working on the local mirror; check the address, port and network.
+err-dir-tls = Encrypted connection (TLS) refused with { $url }: { $message }. Check the server certificate and the CA file (directory.ca_file).
+err-dir-ca-file = Cannot read the CA file ({ $path }): { $message }. Give a PEM file.
+err-dir-bind = Bind refused for { $dn }: { $message }. Check the DN and the password (guichet secret set ldap-password).
+err-dir-no-such-base = The search base does not exist in the directory ({ $op }): { $message }. Check the base DNs.
+err-dir-ldap = Directory error during “{ $op }” (LDAP code { $rc }): { $message }
+err-dir-protocol = Unreadable answer from the directory: { $message }. Nothing was deleted.
+err-dir-mapping = Invalid attribute mapping ({ $entry }): { $message }
+err-dir-mass-delete = Sync stopped before deleting anything: it would remove { $would } of the { $total } directory persons (limit { $percent }%). A wrong base DN or filter? Check the settings, then confirm the removal (“Delete anyway”, or guichet sync --allow-mass-delete).
+err-dir-cancelled = Sync cancelled; it will resume next time.
+cli-sync-bad-preset = Unknown preset “{ $value }”: supann or sdet.
+sync-phase-connecting = connecting
+sync-phase-structures = structures
+sync-phase-people = persons
+sync-phase-groups = groups
+sync-phase-finishing = finishing
+duration-min-sec = { $min } min { $sec } s
+duration-sec = { $sec } s
+sync-progress = Directory: { $phase } — { $seen } entries, { $rate }/s{ $left }
+sync-progress-left = , { $left } left
+sync-mode-full = full
+sync-mode-incremental = incremental
+sync-mode-fallback = by modification date
+sync-report = Sync ({ $mode }): { $added } added, { $modified } modified, { $deleted } deleted, { $departed } departed, { $groups } groups, { $memberships } membership changes, { $seconds } s.
+sync-report-cards = { $cards } cards updated from the rights end dates.
+sync-report-skipped = { $skipped } entries skipped (see below).
+dir-test-reachable = Directory reachable: { $url }
+dir-test-tls-verified = Encrypted connection, certificate verified
+dir-test-tls-none = Unencrypted connection (plain LDAP)
+dir-test-bind = Bind accepted: { $dn }
+dir-test-anonymous = Anonymous connection accepted
+dir-test-content-sync = Incremental sync (RFC 4533) offered by the server
+dir-test-no-content-sync = No RFC 4533 sync: modification-date mode with a periodic full pass
+dir-test-count = { $what }: { $count } entries match the filter
+dir-test-count-failed = { $what }: search failed — { $message }
+dir-people = Persons
+dir-groups = Groups
+dir-structures = Structures
+
+## gen-ldif
+cli-gen-ldif-no-persons = --persons must be at least 1.
+cli-gen-ldif-bad-options = Cannot generate with these options: the base { $base } must be a plain suffix starting with dc=, o= or ou= (for example dc=univ-guichet,dc=fr), with at most 10 million persons.
+cli-gen-ldif-failed = Writing the LDIF failed: { $error }
+cli-gen-ldif-done = LDIF written: { $persons } persons, { $structures } structures, { $groups } groups, { $members } member values in { $seconds } s.
+
+## GUI directory
+title-groups = Guichet — Groups
+nav-groups = Groups
+settings-tab-general = General
+settings-tab-directory = Directory
+status-sync-starting = Directory: starting the sync…
+status-sync-running = Directory: { $phase }, { $seen } entries…
+status-sync-confirm = Directory sync stopped: confirmation needed (Settings → Directory)
+status-sync-offline = Directory offline since { $since }
+status-sync-failed = Last directory sync failed (Settings → Directory)
+status-sync-ok = Directory synchronised { $at }
+status-sync-never = Directory never synchronised
+dir-title = Directory
+dir-help = The institution's LDAP directory that the local mirror follows. The desk keeps working on the mirror while the directory is unreachable.
+dir-connection = Connection
+dir-url = Address
+dir-tls = Encryption
+dir-tls-starttls = StartTLS
+dir-tls-none = None (plain LDAP)
+dir-tls-help = For ldap:// addresses. ldaps:// is always encrypted. Plain LDAP only for a directory on this machine.
+dir-ca-file = CA certificate (PEM)
+dir-ca-file-placeholder = Optional: the authority that signed the directory's certificate
+dir-bind-dn = Bind DN
+dir-bind-dn-placeholder = Empty for an anonymous connection
+dir-password = Password
+dir-password-placeholder = New password (empty: keep the stored one)
+dir-password-stored = Stored in the OS keyring
+dir-password-env = Taken from GUICHET_LDAP_PASSWORD
+dir-password-missing = No password stored
+dir-password-checking = Checking the keyring…
+dir-password-forget = Remove the stored password
+dir-preset = Preset
+dir-preset-supann = SupAnn (universities)
+dir-preset-sdet = SDET (ENT, schools)
+dir-preset-help = Which attributes fill each field of the mirror:
+dir-searches = Searches
+dir-people-base = Persons base DN
+dir-groups-base = Groups base DN
+dir-structures-base = Structures base DN
+dir-base-optional = Optional
+dir-filter = Filter
+dir-options = Synchronisation
+dir-mass-delete = Mass deletion limit (%)
+dir-mass-delete-help = A sync that would remove a larger share of the persons stops and asks first.
+dir-every = Background sync (minutes)
+dir-every-help = 0: only when you press “Synchronise now”.
+dir-test = Test connection
+dir-testing = Testing…
+dir-test-title = Connection test
+dir-sync-now = Synchronise now
+dir-sync-cancelling = Cancelling…
+dir-sync-needs-settings = Save an address and a persons base DN first.
+dir-sync-title = Synchronisation in progress
+dir-sync-last = Last synchronisation
+dir-delete-anyway = Delete anyway
+dir-form-saved = Directory settings saved.
+dir-form-bad-url = The address starts with ldap:// or ldaps:// (for example ldap://ldap.univ.fr).
+dir-form-need-people-base = Give the base DN of persons (for example ou=people,dc=univ,dc=fr).
+dir-form-bad-filter = The { $what } filter is an LDAP filter in parentheses, for example (objectClass=person); leave it empty for the preset's.
+dir-form-ca-missing = CA file not found: { $path }
+dir-form-bad-percent = The mass deletion limit is a whole number from 1 to 100.
+dir-form-bad-minutes = The background sync period is a whole number of minutes from 0 to 1440.
+dir-field-uid = Login (uid)
+dir-field-login = Login
+dir-field-eppn = eppn
+dir-field-jointure = Join keys
+dir-field-surname = Surname
+dir-field-given-name = Given name
+dir-field-birth-name = Birth name
+dir-field-civility = Civility
+dir-field-email = E-mail
+dir-field-affiliation = Affiliation
+dir-field-profiles = Profiles
+dir-field-etu-id = Student number
+dir-field-emp-id = Staff number
+dir-field-ine = INE
+dir-field-structure = Structure
+dir-field-establishment = Establishment (UAI)
+dir-field-birth-date = Birth date
+dir-field-due-date = Rights end date
+dir-field-ref-id = Reference identifiers
+dir-field-app-ids = Application identifiers
+dir-field-classes = Classes
+dir-field-teacher-classes = Classes taught
+dir-field-pupils = Pupils (parents)
+dir-field-member-of = Group memberships
+dir-field-photo = Photo
+dir-field-structure-code = Structure code
+dir-field-uai = UAI
+dir-field-structure-name = Structure name
+dir-field-org-name = Establishment name
+dir-field-parent = Parent structure
+dir-field-group-name = Group name
+dir-field-group-display-name = Group display name
+dir-field-members = Members
+dir-field-unique-members = Members (uniqueMember)
+groups-filter-placeholder = Filter groups: name, class, stem…
+groups-loading = Loading the groups…
+groups-total = { $count ->
+    [0] No group in the mirror
+    [one] One group
+   *[other] { $count } groups
+}
+groups-matches = { $count ->
+    [0] No matching group
+    [one] One matching group
+   *[other] { $count } matching groups
+}
+groups-members = { $count ->
+    [0] no member
+    [one] 1 member
+   *[other] { $count } members
+}
+groups-below = { $count ->
+    [one] 1 group
+   *[other] { $count } groups
+}
+groups-pick = Choose a group to list its members.
+groups-loading-members = Loading the members…
+groups-no-members = This group has no member.
+person-departed = Left the directory on { $date }

@@ -163,3 +163,173 @@ settings-database = Base : { $path }
 settings-config-file = Fichier de réglages : { $path }
 desk-loading = Chargement de l’annuaire…
 actor-system = Système
+actor-sync = Synchronisation de l’annuaire
+
+## Annuaire (synchronisation)
+err-dir-not-configured = L’annuaire n’est pas configuré : renseignez { $key } (Réglages → Annuaire, ou guichet config set { $key } …).
+err-dir-unreachable = Annuaire injoignable ({ $url }) : { $message }. Le guichet continue sur la copie locale ; vérifiez l’adresse, le port et le réseau.
+err-dir-tls = Connexion chiffrée (TLS) refusée avec { $url } : { $message }. Vérifiez le certificat du serveur et le fichier d’autorité (directory.ca_file).
+err-dir-ca-file = Fichier d’autorité de certification illisible ({ $path }) : { $message }. Donnez un fichier PEM.
+err-dir-bind = Authentification refusée pour { $dn } : { $message }. Vérifiez le DN et le mot de passe (guichet secret set ldap-password).
+err-dir-no-such-base = La base de recherche n’existe pas dans l’annuaire ({ $op }) : { $message }. Vérifiez les DN de base.
+err-dir-ldap = Erreur de l’annuaire pendant « { $op } » (code LDAP { $rc }) : { $message }
+err-dir-protocol = Réponse de l’annuaire incompréhensible : { $message }. Rien n’a été supprimé.
+err-dir-mapping = Correspondance d’attributs invalide ({ $entry }) : { $message }
+err-dir-mass-delete = Synchronisation arrêtée avant toute suppression : elle retirerait { $would } des { $total } personnes de l’annuaire (limite { $percent } %). Une base DN ou un filtre erroné ? Vérifiez les réglages, puis confirmez la suppression (« Supprimer quand même », ou guichet sync --allow-mass-delete).
+err-dir-cancelled = Synchronisation annulée ; elle reprendra au prochain lancement.
+cli-sync-bad-preset = Préréglage inconnu « { $value } » : supann ou sdet.
+sync-phase-connecting = connexion
+sync-phase-structures = structures
+sync-phase-people = personnes
+sync-phase-groups = groupes
+sync-phase-finishing = finalisation
+duration-min-sec = { $min } min { $sec } s
+duration-sec = { $sec } s
+sync-progress = Annuaire : { $phase } — { $seen } entrées, { $rate }/s{ $left }
+sync-progress-left = , reste { $left }
+sync-mode-full = complète
+sync-mode-incremental = incrémentale
+sync-mode-fallback = par date de modification
+sync-report = Synchronisation { $mode } : { $added } ajoutées, { $modified } modifiées, { $deleted } supprimées, { $departed } parties, { $groups } groupes, { $memberships } appartenances modifiées, { $seconds } s.
+sync-report-cards = { $cards } cartes mises à jour selon la date de fin de droits.
+sync-report-skipped = { $skipped } entrées ignorées (voir ci-dessous).
+dir-test-reachable = Annuaire joignable : { $url }
+dir-test-tls-verified = Connexion chiffrée, certificat vérifié
+dir-test-tls-none = Connexion non chiffrée (LDAP simple)
+dir-test-bind = Authentification acceptée : { $dn }
+dir-test-anonymous = Connexion anonyme acceptée
+dir-test-content-sync = Synchronisation incrémentale (RFC 4533) proposée par le serveur
+dir-test-no-content-sync = Pas de synchronisation RFC 4533 : mode par date de modification, avec une passe complète périodique
+dir-test-count = { $what } : { $count } entrées correspondent au filtre
+dir-test-count-failed = { $what } : recherche impossible — { $message }
+dir-people = Personnes
+dir-groups = Groupes
+dir-structures = Structures
+
+## gen-ldif
+cli-gen-ldif-no-persons = --persons doit valoir au moins 1.
+cli-gen-ldif-bad-options = Génération impossible avec ces options : la base { $base } doit être un suffixe simple commençant par dc=, o= ou ou= (par exemple dc=univ-guichet,dc=fr), avec au plus 10 millions de personnes.
+cli-gen-ldif-failed = Échec de l’écriture du LDIF : { $error }
+cli-gen-ldif-done = LDIF écrit : { $persons } personnes, { $structures } structures, { $groups } groupes, { $members } valeurs de membres en { $seconds } s.
+
+## GUI annuaire
+title-groups = Guichet — Groupes
+nav-groups = Groupes
+settings-tab-general = Général
+settings-tab-directory = Annuaire
+status-sync-starting = Annuaire : démarrage de la synchronisation…
+status-sync-running = Annuaire : { $phase }, { $seen } entrées…
+status-sync-confirm = Synchronisation arrêtée : confirmation nécessaire (Réglages → Annuaire)
+status-sync-offline = Annuaire injoignable depuis le { $since }
+status-sync-failed = Échec de la dernière synchronisation (Réglages → Annuaire)
+status-sync-ok = Annuaire synchronisé le { $at }
+status-sync-never = Annuaire jamais synchronisé
+dir-title = Annuaire
+dir-help = L’annuaire LDAP de l’établissement, que la copie locale suit. Le guichet continue de fonctionner sur cette copie quand l’annuaire est injoignable.
+dir-connection = Connexion
+dir-url = Adresse
+dir-tls = Chiffrement
+dir-tls-starttls = StartTLS
+dir-tls-none = Aucun (LDAP simple)
+dir-tls-help = Pour les adresses ldap://. ldaps:// est toujours chiffré. LDAP simple uniquement pour un annuaire sur ce poste.
+dir-ca-file = Certificat d’autorité (PEM)
+dir-ca-file-placeholder = Facultatif : l’autorité qui a signé le certificat de l’annuaire
+dir-bind-dn = DN de connexion
+dir-bind-dn-placeholder = Vide pour une connexion anonyme
+dir-password = Mot de passe
+dir-password-placeholder = Nouveau mot de passe (vide : inchangé)
+dir-password-stored = Enregistré dans le trousseau du système
+dir-password-env = Pris dans GUICHET_LDAP_PASSWORD
+dir-password-missing = Aucun mot de passe enregistré
+dir-password-checking = Consultation du trousseau…
+dir-password-forget = Supprimer le mot de passe enregistré
+dir-preset = Préréglage
+dir-preset-supann = SupAnn (universités)
+dir-preset-sdet = SDET (ENT, établissements scolaires)
+dir-preset-help = Les attributs qui alimentent chaque champ de la copie locale :
+dir-searches = Recherches
+dir-people-base = DN de base des personnes
+dir-groups-base = DN de base des groupes
+dir-structures-base = DN de base des structures
+dir-base-optional = Facultatif
+dir-filter = Filtre
+dir-options = Synchronisation
+dir-mass-delete = Seuil de suppression massive (%)
+dir-mass-delete-help = Une synchronisation qui retirerait une plus grande part des personnes s’arrête et demande confirmation.
+dir-every = Synchronisation en arrière-plan (minutes)
+dir-every-help = 0 : seulement quand vous cliquez sur « Synchroniser maintenant ».
+dir-test = Tester la connexion
+dir-testing = Test en cours…
+dir-test-title = Test de connexion
+dir-sync-now = Synchroniser maintenant
+dir-sync-cancelling = Annulation…
+dir-sync-needs-settings = Enregistrez d’abord une adresse et le DN de base des personnes.
+dir-sync-title = Synchronisation en cours
+dir-sync-last = Dernière synchronisation
+dir-delete-anyway = Supprimer quand même
+dir-form-saved = Réglages de l’annuaire enregistrés.
+dir-form-bad-url = L’adresse commence par ldap:// ou ldaps:// (par exemple ldap://ldap.univ.fr).
+dir-form-need-people-base = Indiquez le DN de base des personnes (par exemple ou=people,dc=univ,dc=fr).
+dir-form-bad-filter = Le filtre { $what } est un filtre LDAP entre parenthèses, par exemple (objectClass=person) ; laissez-le vide pour celui du préréglage.
+dir-form-ca-missing = Fichier d’autorité introuvable : { $path }
+dir-form-bad-percent = Le seuil de suppression massive est un nombre entier de 1 à 100.
+dir-form-bad-minutes = La période de synchronisation est un nombre entier de minutes, de 0 à 1440.
+dir-field-uid = Identifiant (uid)
+dir-field-login = Identifiant de connexion
+dir-field-eppn = eppn
+dir-field-jointure = Clés de jointure
+dir-field-surname = Nom
+dir-field-given-name = Prénom
+dir-field-birth-name = Nom de naissance
+dir-field-civility = Civilité
+dir-field-email = Courriel
+dir-field-affiliation = Affiliation
+dir-field-profiles = Profils
+dir-field-etu-id = Numéro d’étudiant
+dir-field-emp-id = Numéro de personnel
+dir-field-ine = INE
+dir-field-structure = Structure
+dir-field-establishment = Établissement (UAI)
+dir-field-birth-date = Date de naissance
+dir-field-due-date = Date de fin de droits
+dir-field-ref-id = Identifiants de référence
+dir-field-app-ids = Identifiants applicatifs
+dir-field-classes = Classes
+dir-field-teacher-classes = Classes enseignées
+dir-field-pupils = Élèves (responsables)
+dir-field-member-of = Appartenance aux groupes
+dir-field-photo = Photo
+dir-field-structure-code = Code de la structure
+dir-field-uai = UAI
+dir-field-structure-name = Nom de la structure
+dir-field-org-name = Nom de l’établissement
+dir-field-parent = Structure parente
+dir-field-group-name = Nom du groupe
+dir-field-group-display-name = Libellé du groupe
+dir-field-members = Membres
+dir-field-unique-members = Membres (uniqueMember)
+groups-filter-placeholder = Filtrer les groupes : nom, classe, branche…
+groups-loading = Chargement des groupes…
+groups-total = { $count ->
+    [0] Aucun groupe dans la copie locale
+    [one] Un groupe
+   *[other] { $count } groupes
+}
+groups-matches = { $count ->
+    [0] Aucun groupe ne correspond
+    [one] Un groupe correspond
+   *[other] { $count } groupes correspondent
+}
+groups-members = { $count ->
+    [0] aucun membre
+    [one] 1 membre
+   *[other] { $count } membres
+}
+groups-below = { $count ->
+    [one] 1 groupe
+   *[other] { $count } groupes
+}
+groups-pick = Choisissez un groupe pour en voir les membres.
+groups-loading-members = Chargement des membres…
+groups-no-members = Ce groupe n’a aucun membre.
+person-departed = A quitté l’annuaire le { $date }

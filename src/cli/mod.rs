@@ -3,8 +3,10 @@
 
 mod card;
 mod demo;
+mod gen_ldif;
 mod search;
 mod settings;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -56,6 +58,10 @@ pub enum Command {
     /// Store secrets in the OS keyring.
     #[command(subcommand)]
     Secret(settings::SecretCommand),
+    /// Synchronise the local mirror with the configured LDAP directory.
+    Sync(sync::SyncArgs),
+    /// Write a deterministic synthetic directory as LDIF on stdout (tests and benchmarks).
+    GenLdif(gen_ldif::GenLdifArgs),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -118,5 +124,7 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::Card(c) => card::run(env, c),
         Command::Config(c) => settings::run_config(env, c),
         Command::Secret(c) => settings::run_secret(env, c),
+        Command::Sync(args) => sync::run(env, args),
+        Command::GenLdif(args) => gen_ldif::run(env, args),
     }
 }

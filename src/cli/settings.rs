@@ -72,11 +72,7 @@ fn secret(name: &str) -> Result<Secret, Failure> {
 }
 
 pub fn run_secret(env: &Env, cmd: SecretCommand) -> CliResult {
-    if std::env::var("GUICHET_KEYRING").as_deref() == Ok("mock") {
-        secrets::use_mock_store();
-    } else {
-        secrets::init_platform_store();
-    }
+    secrets::init_from_env();
     match cmd {
         SecretCommand::Set { name } => {
             let s = secret(&name)?;

@@ -288,10 +288,8 @@ pub fn play(
 
 /// The comment of the sync when a request outlives the person's rights (ESUP-SGC's wording).
 fn due_comment(due: Option<Date>) -> String {
-    let day = due
-        .map(|d| d.strftime("%d/%m/%Y").to_string())
-        .unwrap_or_default();
-    format!("La date limite de fin ({day}) est dépassée, la demande de carte est annulée.")
+    due.map(crate::domain::card::due_passed_comment)
+        .unwrap_or_default()
 }
 
 /// 31 August ending the academic year that contains `t`.

@@ -147,7 +147,7 @@ impl<'a, 'c> Desk<'a, 'c> {
         match actor {
             Actor::Operator(name) => self.holder.self_actor != Some(name.as_str()),
             Actor::Printer(_) => true,
-            Actor::System => false,
+            Actor::System | Actor::Sync => false,
         }
     }
 

@@ -16,10 +16,10 @@
 
 mod cards;
 mod desk;
-mod names;
-mod people;
+pub(crate) mod names;
+pub(crate) mod people;
 pub mod portrait;
-mod rng;
+pub(crate) mod rng;
 mod school;
 mod university;
 

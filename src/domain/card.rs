@@ -158,8 +158,10 @@ pub enum Actor {
     Operator(String),
     /// A card printer or encoding station, named by its configured name.
     Printer(String),
-    /// The application itself: sync, automation, encoding completion.
+    /// The application itself: automation, encoding completion.
     System,
+    /// The directory synchronisation (due-date rules of reference §1.10), named `sync` in history.
+    Sync,
 }
 
 impl Actor {
@@ -167,6 +169,7 @@ impl Actor {
         match self {
             Actor::Operator(n) | Actor::Printer(n) => n,
             Actor::System => "system",
+            Actor::Sync => "sync",
         }
     }
 }
@@ -225,6 +228,15 @@ pub struct Request {
     pub comment: Option<String>,
     /// A chip serial number supplied with the change (encoding).
     pub csn: Option<Csn>,
+}
+
+/// The history comment ESUP-SGC writes when the sync cancels a request whose due date has passed
+/// (reference crous-escr.md §1.9); stored as text, in French, as the reference gives it.
+pub fn due_passed_comment(due: Date) -> String {
+    format!(
+        "La date limite de fin ({}) est dépassée, la demande de carte est annulée.",
+        due.strftime("%d/%m/%Y")
+    )
 }
 
 /// A machine-readable note attached to a history row, rendered in the user's language by the UI.
@@ -379,7 +391,7 @@ fn system_only(from: CardState) -> &'static [CardState] {
 
 fn holds(card: &CardFacts, actor: &Actor) -> bool {
     match actor {
-        Actor::System => true,
+        Actor::System | Actor::Sync => true,
         Actor::Operator(n) => card.state_by.as_deref() == Some(n.as_str()),
         Actor::Printer(p) => {
             card.printer.as_deref() == Some(p.as_str())
@@ -439,7 +451,7 @@ pub fn transition(
     let system_edge = system_only(from).contains(&to);
 
     match actor {
-        Actor::System => {
+        Actor::System | Actor::Sync => {
             if !workflow(from).contains(&to) && !system_edge {
                 return Err(CardError::NotAllowed {
                     from,
@@ -518,7 +530,7 @@ pub fn transition(
         match (req.reason, actor, from) {
             (Some(r), _, _) => Some(r),
             // A card coming back from CADUC (sync) needs no reason.
-            (None, Actor::System, _) | (None, _, CardState::Caduc) => None,
+            (None, Actor::System | Actor::Sync, _) | (None, _, CardState::Caduc) => None,
             (None, _, _) => return Err(CardError::ReasonRequired),
         }
     } else {

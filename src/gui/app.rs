@@ -8,8 +8,10 @@ use iced::widget::operation::{self, AbsoluteOffset};
 use iced::widget::{Column, button, column, container, row, rule, text};
 use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 
+use super::dir_jobs::{DirJob, SyncRequest};
 use super::jobs::{self, Done, Job, Services};
-use super::screens::{desk, settings};
+use super::screens::{desk, directory, groups, settings};
+use super::sync::{self, SyncUi, Tone};
 use super::theme;
 use crate::fl;
 use crate::store::counts::Counts;
@@ -18,6 +20,7 @@ use crate::store::counts::Counts;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Desk,
+    Groups,
     Settings,
 }
 
@@ -26,7 +29,12 @@ pub enum Screen {
 pub enum Effect {
     Job(Job),
     Focus(&'static str),
-    ScrollTo { id: &'static str, y: f32 },
+    ScrollTo {
+        id: &'static str,
+        y: f32,
+    },
+    /// A directory sync on a worker thread, reporting through `Message::Sync` (`sync.rs`).
+    Sync(SyncRequest),
     Exit,
 }
 
@@ -36,6 +44,11 @@ pub enum Message {
     Navigate(Screen),
     Desk(desk::Message),
     Settings(settings::Message),
+    /// Settings → Directory form.
+    Directory(directory::Message),
+    /// Directory sync: start, progress, end, schedule.
+    Sync(sync::Message),
+    Groups(groups::Message),
     Key(Key, Modifiers),
     Frame,
 }
@@ -53,6 +66,9 @@ pub struct App {
     pub screen: Screen,
     pub desk: desk::State,
     pub settings: settings::State,
+    pub directory: directory::State,
+    pub sync: SyncUi,
+    pub groups: groups::State,
     pub counts: Option<Counts>,
     /// Start-up is running (database check, demo generation on first run).
     pub starting: bool,
@@ -65,12 +81,16 @@ impl App {
     pub fn new(services: Services) -> (App, Vec<Effect>) {
         let desk = desk::State::new(services.config.desk.results_limit);
         let settings = settings::State::new(&services.config);
+        let directory = directory::State::new(&services.config);
         let status = services.fresh.then(|| fl!("status-creating-demo"));
         let app = App {
             services,
             screen: Screen::Desk,
             desk,
             settings,
+            directory,
+            sync: SyncUi::default(),
+            groups: groups::State::new(),
             counts: None,
             starting: true,
             status,
@@ -99,6 +119,7 @@ impl App {
     pub fn title(&self) -> String {
         match self.screen {
             Screen::Desk => fl!("title-desk"),
+            Screen::Groups => fl!("title-groups"),
             Screen::Settings => fl!("title-settings"),
         }
     }
@@ -114,10 +135,15 @@ impl App {
             }
             _ => None,
         });
+        let background = SyncUi::subscription(&self.services.config).map(Message::Sync);
         if self.bench.is_some() {
-            Subscription::batch([keys, iced::window::frames().map(|_| Message::Frame)])
+            Subscription::batch([
+                keys,
+                background,
+                iced::window::frames().map(|_| Message::Frame),
+            ])
         } else {
-            keys
+            Subscription::batch([keys, background])
         }
     }
 
@@ -129,11 +155,27 @@ impl App {
                 self.screen = s;
                 match s {
                     Screen::Desk => vec![Effect::Focus(desk::SEARCH_ID)],
+                    Screen::Groups => {
+                        let mut fx = self.groups.open();
+                        fx.push(Effect::Focus(groups::FILTER_ID));
+                        fx
+                    }
                     Screen::Settings => Vec::new(),
                 }
             }
+            Message::Desk(desk::Message::OpenGroup(g)) => {
+                self.screen = Screen::Groups;
+                self.groups.show_group(g)
+            }
             Message::Desk(m) => self.desk.update(m),
             Message::Settings(m) => self.settings.update(&mut self.services.config, m),
+            Message::Directory(m) => self.directory.update(&mut self.services.config, m),
+            Message::Sync(m) => self.on_sync(m),
+            Message::Groups(groups::Message::OpenMember(id)) => {
+                self.screen = Screen::Desk;
+                self.desk.open_person(id)
+            }
+            Message::Groups(m) => self.groups.update(m),
             Message::Key(key, modifiers) => self.on_key(key, modifiers),
             Message::Frame => self.on_frame(),
         }
@@ -144,7 +186,11 @@ impl App {
             Done::Started { demo_loaded } => {
                 self.starting = false;
                 self.status = demo_loaded.map(|n| fl!("status-demo-loaded", count = n));
-                vec![Effect::Job(Job::Directory), Effect::Job(Job::Counts)]
+                vec![
+                    Effect::Job(Job::Directory),
+                    Effect::Job(Job::Counts),
+                    Effect::Job(Job::Dir(DirJob::Status)),
+                ]
             }
             Done::Counts(c) => {
                 self.counts = Some(c);
@@ -164,6 +210,7 @@ impl App {
                 self.desk.on_failed(message);
                 Vec::new()
             }
+            Done::Dir(d) => self.on_dir_done(d),
         }
     }
 
@@ -240,6 +287,7 @@ impl App {
             }
             Effect::Focus(id) => operation::focus(id),
             Effect::ScrollTo { id, y } => operation::scroll_to(id, AbsoluteOffset { x: 0.0, y }),
+            Effect::Sync(req) => sync::task(self.services.clone(), req),
             Effect::Exit => iced::exit(),
         }))
     }
@@ -247,14 +295,23 @@ impl App {
     pub fn view(&self) -> Element<'_, Message> {
         let body: Element<'_, Message> = match self.screen {
             Screen::Desk => self.desk.view().map(Message::Desk),
-            Screen::Settings => self
-                .settings
-                .view(
-                    &self.services.config,
-                    self.services.store.path().display().to_string(),
-                    self.services.config_file.display().to_string(),
-                )
-                .map(Message::Settings),
+            Screen::Groups => self.groups.view().map(Message::Groups),
+            Screen::Settings => {
+                let tab: Element<'_, Message> = match self.settings.tab {
+                    settings::Tab::General => self
+                        .settings
+                        .view(
+                            &self.services.config,
+                            self.services.store.path().display().to_string(),
+                            self.services.config_file.display().to_string(),
+                        )
+                        .map(Message::Settings),
+                    settings::Tab::Directory => {
+                        self.directory.view(&self.services.config, &self.sync)
+                    }
+                };
+                column![self.settings.tabs().map(Message::Settings), tab].into()
+            }
         };
         let main = row![
             self.rail(),
@@ -285,6 +342,7 @@ impl App {
         let col: Column<'_, Message> = column![
             text("Guichet").size(20),
             item(Screen::Desk, fl!("nav-desk")),
+            item(Screen::Groups, fl!("nav-groups")),
             item(Screen::Settings, fl!("nav-settings")),
         ]
         .spacing(6)
@@ -313,6 +371,11 @@ impl App {
         } else {
             self.status.clone().unwrap_or_default()
         };
+        let directory = match self.sync.status_line(&self.services.config) {
+            Some((line, Tone::Warning)) => text(line).size(12).style(theme::warning_text),
+            Some((line, Tone::Normal)) => text(line).size(12),
+            None => text(""),
+        };
         container(
             row![
                 text(fl!(
@@ -321,6 +384,7 @@ impl App {
                 ))
                 .size(12),
                 text(counts).size(12).width(Length::Fill),
+                directory,
                 text(right).size(12),
             ]
             .spacing(20)

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use crate::config::{Config, Paths};
 use crate::demo::{self, DemoOptions};
 use crate::domain::card::{Actor, CardId, CardState, PersonId, Request};
+use crate::gui::dir_jobs::{self, DirDone, DirJob};
 use crate::store::counts::Counts;
 use crate::store::persons::{PersonDetail, PersonRow};
-use crate::store::{Store, cards, counts, persons, search};
+use crate::store::{Store, cards, counts, group_tree, persons, search};
 use crate::ui_text;
 
 /// What the window needs to reach: the store, where the settings live, and the settings themselves.
@@ -45,6 +46,8 @@ impl Services {
 pub struct PersonView {
     pub detail: PersonDetail,
     pub offered: Vec<(CardId, Vec<CardState>)>,
+    /// Member count of each of the person's groups, by group id.
+    pub group_members: Vec<(i64, u64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,7 +70,9 @@ pub enum Job {
         to: CardState,
         request: Request,
     },
-    SaveConfig(Config),
+    SaveConfig(Box<Config>),
+    /// Directory settings, sync status and groups (`dir_jobs.rs`).
+    Dir(DirJob),
 }
 
 /// The result of a job, as a message for the window.
@@ -82,6 +87,7 @@ pub enum Done {
     CardChanged { person: PersonId, message: String },
     ConfigSaved,
     Failed(String),
+    Dir(DirDone),
 }
 
 /// Runs a job to completion (blocking).
@@ -166,6 +172,7 @@ pub fn perform(services: &Services, job: Job) -> Done {
             Ok(()) => Done::ConfigSaved,
             Err(e) => Done::Failed(ui_text::config_error(&e)),
         },
+        Job::Dir(job) => dir_jobs::perform(services, job),
     }
 }
 
@@ -177,7 +184,13 @@ fn load_person(services: &Services, id: PersonId, now: jiff::Timestamp) -> Done 
         for card in &detail.cards {
             offered.push((card.id, cards::offered(c, card, &actor, now)?));
         }
-        Ok(PersonView { detail, offered })
+        let ids: Vec<i64> = detail.groups.iter().map(|g| g.id).collect();
+        let group_members = group_tree::member_counts(c, &ids)?;
+        Ok(PersonView {
+            detail,
+            offered,
+            group_members,
+        })
     });
     match res {
         Ok(v) => Done::Person(Box::new(v)),

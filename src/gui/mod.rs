@@ -1,10 +1,16 @@
-//! The desktop application (iced 0.14, tiny-skia). `app.rs` holds the state machine of the window;
-//! `screens/` one module per screen; `jobs.rs` the blocking work (SQLite, demo generation) that runs on
-//! tokio's blocking pool, never on the GUI thread.
+//! The desktop application (iced 0.14, tiny-skia). `app.rs` holds the state machine of the window
+//! (`app_dir.rs` its directory part); `screens/` one module per screen; `jobs.rs` and `dir_jobs.rs`
+//! the blocking work (SQLite, demo generation, keyring, LDAP) that runs on tokio's blocking pool,
+//! never on the GUI thread; `sync.rs` the directory sync (worker thread, progress, background
+//! schedule); `stems.rs` Grouper names as a tree.
 
 pub mod app;
+mod app_dir;
+pub mod dir_jobs;
 pub mod jobs;
 pub mod screens;
+pub mod stems;
+pub mod sync;
 pub mod theme;
 pub mod widgets;
 

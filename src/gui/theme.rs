@@ -25,6 +25,9 @@ pub fn state_color(s: CardState) -> Color {
     }
 }
 
+/// Badge colour of a person who left the directory.
+pub const DEPARTED: Color = Color::from_rgb8(0xb2, 0x5e, 0x09);
+
 /// A small filled badge in the state's colour.
 pub fn badge(color: Color) -> impl Fn(&Theme) -> container::Style {
     move |_| container::Style {
@@ -123,4 +126,16 @@ pub fn muted(theme: &Theme) -> Color {
         .strong
         .text
         .scale_alpha(0.7)
+}
+
+/// Amber text for warnings (directory offline, keyring unavailable).
+pub fn warning_text(theme: &Theme) -> iced::widget::text::Style {
+    let p = theme.extended_palette();
+    iced::widget::text::Style {
+        color: Some(if p.is_dark {
+            Color::from_rgb8(0xf0, 0xb4, 0x4c)
+        } else {
+            Color::from_rgb8(0xa8, 0x5d, 0x00)
+        }),
+    }
 }

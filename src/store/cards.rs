@@ -480,34 +480,46 @@ impl Store {
         opts: &CardOptions,
         now: Timestamp,
     ) -> Result<(Transition, Option<CardId>)> {
-        self.write(|tx| {
-            let current = get(tx, card_id)?;
-            let others = others(tx, current.person_id, card_id)?;
-            let (editable, due) = persons::editable_and_due_date(tx, current.person_id)?;
-            let ctx = Context {
-                now,
-                person_editable: editable,
-                person_due_date: due,
-                other_cards: &others,
-                services: &opts.services,
-            };
-            let t = card::transition(&current.facts(), to, actor, req, &ctx)?;
-            apply_changes(tx, &t, current.person_id)?;
-            let created = match &t.new_card {
-                Some(new) => {
-                    let (escn, qr) = new_identifiers(tx, current.person_id, opts, now)?;
-                    let photo: Option<i64> =
-                        tx.query_row("SELECT photo_id FROM cards WHERE id = ?1", [card_id], |r| {
-                            r.get(0)
-                        })?;
-                    let photo = photo.or(photos::current_id(tx, current.person_id)?);
-                    Some(insert_new(tx, new, escn.as_deref(), qr.as_deref(), photo)?)
-                }
-                None => None,
-            };
-            Ok((t, created))
-        })
+        self.write(|tx| transition_in(tx, card_id, to, actor, req, opts, now))
     }
+}
+
+/// Applies a transition inside the caller's transaction (the directory sync applies the due-date rules
+/// with its own batches); returns the transition and the id of a card it created (renewal).
+pub fn transition_in(
+    tx: &Transaction<'_>,
+    card_id: CardId,
+    to: CardState,
+    actor: &Actor,
+    req: &Request,
+    opts: &CardOptions,
+    now: Timestamp,
+) -> Result<(Transition, Option<CardId>)> {
+    let current = get(tx, card_id)?;
+    let others = others(tx, current.person_id, card_id)?;
+    let (editable, due) = persons::editable_and_due_date(tx, current.person_id)?;
+    let ctx = Context {
+        now,
+        person_editable: editable,
+        person_due_date: due,
+        other_cards: &others,
+        services: &opts.services,
+    };
+    let t = card::transition(&current.facts(), to, actor, req, &ctx)?;
+    apply_changes(tx, &t, current.person_id)?;
+    let created = match &t.new_card {
+        Some(new) => {
+            let (escn, qr) = new_identifiers(tx, current.person_id, opts, now)?;
+            let photo: Option<i64> =
+                tx.query_row("SELECT photo_id FROM cards WHERE id = ?1", [card_id], |r| {
+                    r.get(0)
+                })?;
+            let photo = photo.or(photos::current_id(tx, current.person_id)?);
+            Some(insert_new(tx, new, escn.as_deref(), qr.as_deref(), photo)?)
+        }
+        None => None,
+    };
+    Ok((t, created))
 }
 
 #[cfg(test)]

@@ -7,13 +7,17 @@
 pub mod audit;
 pub mod cards;
 pub mod counts;
+pub mod due_dates;
+pub mod group_tree;
 pub mod groups;
+pub mod mirror;
 pub mod outbox;
 pub mod persons;
 pub mod photos;
 pub mod search;
 pub mod settings;
 pub mod structures;
+pub mod sync_state;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -105,13 +109,16 @@ impl Store {
             message: e.to_string(),
         })?;
         configure(&reader)?;
-        Ok(Store {
+        let store = Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(writer),
                 reader: Mutex::new(reader),
             }),
-        })
+        };
+        // A full sync killed mid-way leaves the search index suspended: repair it now.
+        store.resume_index()?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -139,12 +146,45 @@ impl Store {
         })?;
         // A bulk load leaves a write-ahead log as large as the data; fold it into the database now so
         // the next start does not have to read it back.
-        let conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.checkpoint()?;
         Ok(out)
     }
 
     /// Runs `f` on the read-only connection.
+    /// Starts a load made of many transactions (a full directory sync): drops the search-index
+    /// triggers and records them in the database, so that an interrupted load is repaired by the next
+    /// `Store::open` or `resume_index`. Does nothing when already suspended.
+    pub fn suspend_index_durably(&self) -> Result<()> {
+        self.write(|tx| {
+            if settings::get(tx, SUSPENDED_INDEX)?.is_some() {
+                return Ok(());
+            }
+            let triggers = search::suspend_index(tx)?;
+            let json = serde_json::to_string(&triggers).map_err(|e| StoreError::BadValue {
+                column: "settings.value",
+                value: e.to_string(),
+            })?;
+            settings::set(tx, SUSPENDED_INDEX, &json)
+        })
+    }
+
+    /// Ends a durable suspension: rebuilds the index, re-creates the triggers and folds the WAL back.
+    /// Returns whether the index was suspended.
+    pub fn resume_index(&self) -> Result<bool> {
+        let resumed = self.write(resume_index_in)?;
+        if resumed {
+            self.checkpoint()?;
+        }
+        Ok(resumed)
+    }
+
+    /// Folds the write-ahead log back into the database file.
+    pub fn checkpoint(&self) -> Result<()> {
+        let conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let conn = self.inner.reader.lock().map_err(|_| StoreError::Poisoned)?;
         f(&conn)
@@ -153,6 +193,23 @@ impl Store {
 
 /// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
 /// (`fold_text`, `compact_ids`: the same folding as everywhere else, from `domain::names`).
+/// Settings key holding the trigger SQL while the index is durably suspended.
+const SUSPENDED_INDEX: &str = "index.suspended_triggers";
+
+/// `Store::resume_index` inside the caller's transaction (the sync's last batch).
+pub fn resume_index_in(tx: &Transaction<'_>) -> Result<bool> {
+    let Some(json) = settings::get(tx, SUSPENDED_INDEX)? else {
+        return Ok(false);
+    };
+    let triggers: Vec<String> = serde_json::from_str(&json).map_err(|_| StoreError::BadValue {
+        column: "settings.value",
+        value: SUSPENDED_INDEX.to_string(),
+    })?;
+    search::rebuild_index(tx, &triggers)?;
+    tx.execute("DELETE FROM settings WHERE key = ?1", [SUSPENDED_INDEX])?;
+    Ok(true)
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -264,7 +321,7 @@ mod tests {
                 )
             })
             .unwrap();
-        assert_eq!(applied, 1, "no migration applied twice");
+        assert_eq!(applied, 2, "no migration applied twice");
         drop(dir);
     }
 

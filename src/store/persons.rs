@@ -1,7 +1,7 @@
 //! Persons of the mirror: insert, detail for the person panel, rows for the directory list.
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
 
 use super::structures::{self, StructureInfo};
 use super::{Result, StoreError, cards, groups, parse_date, photos, ts};
@@ -9,54 +9,146 @@ use crate::domain::card::PersonId;
 use crate::domain::names;
 use crate::domain::person::{IdKind, PersonRecord};
 
+/// Directory facts the sync writes with a person: the DN comparison key and the digest of the mapped
+/// entry (an unchanged entry is skipped on the next sync).
+#[derive(Debug, Clone, Copy)]
+pub struct SyncFacts<'a> {
+    pub dn_key: &'a str,
+    pub hash: &'a str,
+}
+
 /// Inserts a person and its multi-valued identifiers; returns the new id.
 pub fn insert(tx: &Transaction<'_>, rec: &PersonRecord, now: Timestamp) -> Result<PersonId> {
     let structure_id = match &rec.structure_code {
         Some(code) => structures::id_by_code(tx, code)?,
         None => None,
     };
+    insert_with(tx, rec, structure_id, None, now)
+}
+
+const COLUMNS: &str = "dn, entry_uuid, uid, eppn, supann_etu_id, supann_emp_id, ine, ent_login, surname, given_name,
+    birth_name, display_name, civility, birth_date, email, affiliation, structure_id, due_date, editable,
+    folded_surname, folded_given, sort_key, source, dn_key, sync_hash, updated_at";
+
+/// The values of `COLUMNS`, as `:name` parameters in the same order.
+fn values(
+    rec: &PersonRecord,
+    structure_id: Option<i64>,
+    sync: Option<SyncFacts<'_>>,
+    now: &str,
+) -> Vec<Box<dyn ToSql>> {
+    vec![
+        Box::new(rec.dn.clone()),
+        Box::new(rec.entry_uuid.clone()),
+        Box::new(rec.uid.clone()),
+        Box::new(rec.eppn.clone()),
+        Box::new(rec.supann_etu_id.clone()),
+        Box::new(rec.supann_emp_id.clone()),
+        Box::new(rec.ine.clone()),
+        Box::new(rec.ent_login.clone()),
+        Box::new(rec.surname.clone()),
+        Box::new(rec.given_name.clone()),
+        Box::new(rec.birth_name.clone()),
+        Box::new(rec.display_name()),
+        Box::new(rec.civility.clone()),
+        Box::new(rec.birth_date.map(|d| d.to_string())),
+        Box::new(rec.email.clone()),
+        Box::new(rec.affiliation.clone()),
+        Box::new(structure_id),
+        Box::new(rec.due_date.map(|d| d.to_string())),
+        Box::new(rec.editable),
+        Box::new(names::fold(&rec.surname)),
+        Box::new(names::fold(&rec.given_name)),
+        Box::new(names::sort_key(&rec.surname, &rec.given_name)),
+        Box::new(rec.source.clone()),
+        Box::new(sync.map(|s| s.dn_key.to_string())),
+        Box::new(sync.map(|s| s.hash.to_string())),
+        Box::new(now.to_string()),
+    ]
+}
+
+fn column_names() -> impl Iterator<Item = &'static str> {
+    COLUMNS.split(',').map(str::trim)
+}
+
+/// Inserts a person with an already resolved structure; returns the new id.
+pub fn insert_with(
+    tx: &Transaction<'_>,
+    rec: &PersonRecord,
+    structure_id: Option<i64>,
+    sync: Option<SyncFacts<'_>>,
+    now: Timestamp,
+) -> Result<PersonId> {
     let now = ts(now);
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO persons (dn, entry_uuid, uid, eppn, supann_etu_id, supann_emp_id, ine, ent_login,
-            surname, given_name, birth_name, display_name, civility, birth_date, email, affiliation,
-            structure_id, due_date, editable, folded_surname, folded_given, sort_key, source, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                 ?22, ?23, ?24, ?24)",
-    )?;
-    stmt.execute(params![
-        rec.dn,
-        rec.entry_uuid,
-        rec.uid,
-        rec.eppn,
-        rec.supann_etu_id,
-        rec.supann_emp_id,
-        rec.ine,
-        rec.ent_login,
-        rec.surname,
-        rec.given_name,
-        rec.birth_name,
-        rec.display_name(),
-        rec.civility,
-        rec.birth_date.map(|d| d.to_string()),
-        rec.email,
-        rec.affiliation,
-        structure_id,
-        rec.due_date.map(|d| d.to_string()),
-        rec.editable,
-        names::fold(&rec.surname),
-        names::fold(&rec.given_name),
-        names::sort_key(&rec.surname, &rec.given_name),
-        rec.source,
-        now,
-    ])?;
+    let marks: Vec<String> = (1..=column_names().count())
+        .map(|i| format!("?{i}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO persons ({COLUMNS}, created_at) VALUES ({}, ?{})",
+        marks.join(", "),
+        marks.len()
+    );
+    let vals = values(rec, structure_id, sync, &now);
+    tx.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(vals.iter()))?;
     let id = tx.last_insert_rowid();
+    insert_identifiers(tx, id, rec)?;
+    Ok(id)
+}
+
+/// Rewrites a person from a new record (the directory changed it): every column and the identifiers.
+pub fn update_with(
+    tx: &Transaction<'_>,
+    id: PersonId,
+    rec: &PersonRecord,
+    structure_id: Option<i64>,
+    sync: SyncFacts<'_>,
+    now: Timestamp,
+) -> Result<()> {
+    let now = ts(now);
+    let sets: Vec<String> = column_names()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 1))
+        .collect();
+    let vals = values(rec, structure_id, Some(sync), &now);
+    let sql = format!(
+        "UPDATE persons SET {}, departed_at = NULL WHERE id = ?{}",
+        sets.join(", "),
+        vals.len() + 1
+    );
+    let mut params: Vec<&dyn ToSql> = vals.iter().map(|b| b.as_ref()).collect();
+    params.push(&id);
+    tx.prepare_cached(&sql)?.execute(params.as_slice())?;
+    let current: Vec<(String, String)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT kind, value FROM person_identifiers WHERE person_id = ?1 ORDER BY kind, value",
+        )?;
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    let mut wanted: Vec<(String, String)> = rec
+        .identifiers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.clone()))
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    if current != wanted {
+        tx.prepare_cached("DELETE FROM person_identifiers WHERE person_id = ?1")?
+            .execute([id])?;
+        insert_identifiers(tx, id, rec)?;
+    }
+    Ok(())
+}
+
+fn insert_identifiers(tx: &Transaction<'_>, id: PersonId, rec: &PersonRecord) -> Result<()> {
     let mut ids = tx.prepare_cached(
         "INSERT OR IGNORE INTO person_identifiers (person_id, kind, value) VALUES (?1, ?2, ?3)",
     )?;
     for (kind, value) in &rec.identifiers {
         ids.execute(params![id, kind.as_str(), value])?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// Records that `person` is related to `related` (e.g. a parent to a pupil).
@@ -80,6 +172,8 @@ pub struct PersonDetail {
     pub links: Vec<Link>,
     pub photo: Option<photos::Photo>,
     pub cards: Vec<cards::CardDetail>,
+    /// When the person left the directory (kept because they hold cards).
+    pub departed_at: Option<Timestamp>,
 }
 
 /// A relation to another person, seen from this one.
@@ -97,7 +191,7 @@ pub fn detail(conn: &Connection, id: PersonId) -> Result<PersonDetail> {
         .query_row(
             "SELECT dn, entry_uuid, uid, eppn, supann_etu_id, supann_emp_id, ine, ent_login, surname, given_name,
                     birth_name, civility, birth_date, email, affiliation, due_date, editable, source,
-                    display_name, structure_id
+                    display_name, structure_id, departed_at
              FROM persons WHERE id = ?1",
             [id],
             |r| {
@@ -126,13 +220,17 @@ pub fn detail(conn: &Connection, id: PersonId) -> Result<PersonDetail> {
                     },
                     (r.get::<_, Option<String>>(12)?, r.get::<_, Option<String>>(15)?),
                     r.get::<_, String>(18)?,
-                    r.get::<_, Option<i64>>(19)?,
+                    (r.get::<_, Option<i64>>(19)?, r.get::<_, Option<String>>(20)?),
                 ))
             },
         )
         .optional()?
         .map(|(rec, dates, name, sid)| (fill_dates(rec, dates), name, sid))
         .ok_or(StoreError::NotFound { kind: "person", id })?;
+    let (structure_id, departed_at) = structure_id;
+    let departed_at = departed_at
+        .map(|t| super::parse_ts("persons.departed_at", &t))
+        .transpose()?;
     let mut record = record?;
     let mut stmt = conn.prepare_cached(
         "SELECT kind, value FROM person_identifiers WHERE person_id = ?1 ORDER BY kind, value",
@@ -165,6 +263,7 @@ pub fn detail(conn: &Connection, id: PersonId) -> Result<PersonDetail> {
         links: links(conn, id)?,
         photo: photos::current(conn, id)?,
         cards: cards::of_person(conn, id)?,
+        departed_at,
     })
 }
 

@@ -43,6 +43,8 @@ pub struct State {
     pub error: Option<String>,
     pub info: Option<String>,
     pub limit: usize,
+    /// The next directory list replaces the current one without moving the view (after a sync).
+    keep_position: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +59,8 @@ pub enum Message {
     Disable(CardId, DisableReason),
     CancelDialog,
     DismissBanner,
+    /// A group of the person panel: the window shows it on the Groups screen.
+    OpenGroup(i64),
 }
 
 impl State {
@@ -192,7 +196,45 @@ impl State {
                 self.info = None;
                 Vec::new()
             }
+            // Handled by the window (`App::handle`), which switches screens.
+            Message::OpenGroup(_) => Vec::new(),
         }
+    }
+
+    /// Opens a person chosen elsewhere (the Groups screen), selecting it in the list when listed.
+    pub fn open_person(&mut self, id: PersonId) -> Vec<Effect> {
+        self.selected = self.list().iter().position(|p| *p == id);
+        self.disable_for = None;
+        let mut fx = vec![Effect::Job(Job::Person(id))];
+        if let Some(i) = self.selected
+            && let Some(y) = virtual_list::reveal(i, self.offset, self.viewport)
+        {
+            self.offset = y;
+            fx.push(Effect::ScrollTo { id: LIST_ID, y });
+            fx.extend(self.fetch_window());
+        }
+        fx
+    }
+
+    /// After a sync changed the mirror: reload the list, the search, the rows and the open person,
+    /// without moving the operator's view.
+    pub fn reload(&mut self) -> Vec<Effect> {
+        self.rows.clear();
+        self.requested.clear();
+        self.keep_position = true;
+        let mut fx = vec![Effect::Job(Job::Directory)];
+        if !self.query.trim().is_empty() {
+            self.seq += 1;
+            fx.push(Effect::Job(Job::Search {
+                seq: self.seq,
+                query: self.query.clone(),
+                limit: self.limit,
+            }));
+        }
+        if let Some(p) = &self.person {
+            fx.push(Effect::Job(Job::Person(p.view.detail.id)));
+        }
+        fx
     }
 
     fn transition(&mut self, card: CardId, to: CardState, request: Request) -> Vec<Effect> {
@@ -211,10 +253,13 @@ impl State {
     pub fn on_directory(&mut self, ids: Arc<Vec<PersonId>>) -> Vec<Effect> {
         self.directory = ids;
         self.loaded = true;
-        if self.results.is_none() {
-            self.reset_list()
-        } else {
+        if self.results.is_some() {
             Vec::new()
+        } else if self.keep_position {
+            self.keep_position = false;
+            self.keep_view()
+        } else {
+            self.reset_list()
         }
     }
 
@@ -223,7 +268,18 @@ impl State {
             return Vec::new(); // an older query: its answer is stale
         }
         self.results = Some(ids);
+        if self.keep_position {
+            self.keep_position = false;
+            return self.keep_view();
+        }
         self.reset_list()
+    }
+
+    /// A new list in place of the old one: same scroll offset, selection kept in range.
+    fn keep_view(&mut self) -> Vec<Effect> {
+        let len = self.list().len();
+        self.selected = self.selected.filter(|i| *i < len);
+        self.fetch_window()
     }
 
     pub fn on_rows(&mut self, rows: Vec<PersonRow>) -> Vec<Effect> {

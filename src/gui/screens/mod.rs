@@ -1,5 +1,7 @@
 //! One module per screen: `State`, `Message`, `update(&mut State, Message) -> Vec<Effect>`, `view`.
 
 pub mod desk;
+pub mod directory;
+pub mod groups;
 pub mod person_panel;
 pub mod settings;

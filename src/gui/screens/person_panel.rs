@@ -1,15 +1,16 @@
 //! The person panel of the Desk: identity, identifiers, groups, photo, and every card with its history
 //! and the actions the lifecycle allows.
 
-use iced::widget::{Column, Row, button, column, container, image, row, scrollable, text};
+use iced::widget::{Column, Row, Space, button, column, container, image, row, scrollable, text};
 use iced::{Alignment, Element, Length, Theme};
 
 use super::desk::Message;
 use crate::domain::card::{CardId, CardState, DisableReason};
 use crate::fl;
 use crate::gui::jobs::PersonView;
-use crate::gui::theme;
+use crate::gui::{stems, theme};
 use crate::store::cards::CardDetail;
+use crate::store::groups::GroupInfo;
 use crate::ui_text;
 
 /// A loaded person and its decoded photo handle (kept, so the image is uploaded once).
@@ -83,6 +84,19 @@ impl Panel {
         for (k, v) in facts {
             info = info.push(labelled(k, v));
         }
+        if let Some(left) = d.departed_at {
+            info = info.push(
+                container(
+                    text(fl!(
+                        "person-departed",
+                        date = ui_text::date(left.to_zoned(jiff::tz::TimeZone::system()).date())
+                    ))
+                    .size(13),
+                )
+                .padding([3, 10])
+                .style(theme::badge(theme::DEPARTED)),
+            );
+        }
         if !d.record.editable {
             info = info.push(
                 text(fl!("person-not-editable"))
@@ -123,8 +137,18 @@ impl Panel {
     fn groups(&self) -> Element<'_, Message> {
         let d = &self.view.detail;
         let mut col = Column::new().spacing(3);
-        for g in &d.groups {
-            col = col.push(text(g.display_name.clone()).size(14));
+        let names: Vec<&str> = d.groups.iter().map(|g| g.name.as_str()).collect();
+        for line in stems::indent(&names) {
+            col = col.push(match line {
+                stems::Line::Stem { depth, label } => row![
+                    Space::new().width(Length::Fixed(depth as f32 * 16.0)),
+                    text(label).size(13).style(|t: &Theme| text::Style {
+                        color: Some(theme::muted(t))
+                    }),
+                ]
+                .into(),
+                stems::Line::Group { depth, index } => self.group_line(depth, &d.groups[index]),
+            });
         }
         for l in &d.links {
             let label = match (l.kind.as_str(), l.outgoing) {
@@ -138,6 +162,32 @@ impl Panel {
             col = col.push(text(fl!("person-no-groups")).size(14));
         }
         col.into()
+    }
+
+    /// A group of the person: its name (a link to the Groups screen) and its member count.
+    fn group_line<'a>(&'a self, depth: usize, g: &'a GroupInfo) -> Element<'a, Message> {
+        let count = self
+            .view
+            .group_members
+            .iter()
+            .find(|(id, _)| *id == g.id)
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        row![
+            Space::new().width(Length::Fixed(depth as f32 * 16.0)),
+            button(text(g.display_name.clone()).size(14))
+                .on_press(Message::OpenGroup(g.id))
+                .style(button::text)
+                .padding([1, 4]),
+            text(fl!("groups-members", count = count))
+                .size(12)
+                .style(|t: &Theme| text::Style {
+                    color: Some(theme::muted(t))
+                }),
+        ]
+        .spacing(6)
+        .align_y(Alignment::Center)
+        .into()
     }
 
     fn cards(&self, disable_for: Option<CardId>) -> Element<'_, Message> {

@@ -1,4 +1,5 @@
-//! Settings: language, theme, operator name; where the data lives.
+//! Settings: language, theme, operator name; where the data lives. The Directory tab is
+//! `screens/directory.rs`.
 
 use iced::widget::{Row, button, column, container, row, text, text_input};
 use iced::{Alignment, Element, Length};
@@ -6,17 +7,28 @@ use iced::{Alignment, Element, Length};
 use crate::config::{Config, ThemeChoice};
 use crate::fl;
 use crate::gui::app::Effect;
+use crate::gui::dir_jobs::DirJob;
 use crate::gui::jobs::Job;
 use crate::gui::theme;
 use crate::i18n::{self, Lang};
 
+/// The tabs of the Settings screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    General,
+    Directory,
+}
+
 #[derive(Debug, Default)]
 pub struct State {
     pub operator: String,
+    pub tab: Tab,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    Tab(Tab),
     Language(Lang),
     Theme(ThemeChoice),
     OperatorChanged(String),
@@ -27,12 +39,43 @@ impl State {
     pub fn new(config: &Config) -> State {
         State {
             operator: config.desk.operator.clone().unwrap_or_default(),
+            tab: Tab::General,
         }
+    }
+
+    /// The tab bar above the screen.
+    pub fn tabs(&self) -> Element<'_, Message> {
+        let mut tabs = Row::new().spacing(6);
+        for (tab, label) in [
+            (Tab::General, fl!("settings-tab-general")),
+            (Tab::Directory, fl!("settings-tab-directory")),
+        ] {
+            let style = if self.tab == tab {
+                button::primary
+            } else {
+                button::text
+            };
+            tabs = tabs.push(
+                button(text(label))
+                    .on_press(Message::Tab(tab))
+                    .style(style)
+                    .padding([6, 16]),
+            );
+        }
+        container(tabs).padding([10, 20]).into()
     }
 
     /// Applies a change to `config` and saves it.
     pub fn update(&mut self, config: &mut Config, msg: Message) -> Vec<Effect> {
         match msg {
+            Message::Tab(tab) => {
+                self.tab = tab;
+                // The Directory tab shows whether a bind password is stored: ask the keyring.
+                return match tab {
+                    Tab::Directory => vec![Effect::Job(Job::Dir(DirJob::PasswordState))],
+                    Tab::General => Vec::new(),
+                };
+            }
             Message::Language(lang) => {
                 config.ui.language = lang;
                 i18n::set_language(lang);
@@ -47,7 +90,7 @@ impl State {
                 config.desk.operator = (!name.is_empty()).then_some(name);
             }
         }
-        vec![Effect::Job(Job::SaveConfig(config.clone()))]
+        vec![Effect::Job(Job::SaveConfig(Box::new(config.clone())))]
     }
 
     pub fn view<'a>(

@@ -11,13 +11,23 @@ const OVERSCAN: usize = 6;
 
 /// The range of row indexes to build for a scroll offset and viewport height.
 pub fn window(total: usize, offset: f32, viewport: f32) -> std::ops::Range<usize> {
+    window_with(ROW_HEIGHT, total, offset, viewport)
+}
+
+/// [`window`] for rows of height `row_height`.
+pub fn window_with(
+    row_height: f32,
+    total: usize,
+    offset: f32,
+    viewport: f32,
+) -> std::ops::Range<usize> {
     if total == 0 {
         return 0..0;
     }
-    let first = ((offset.max(0.0) / ROW_HEIGHT) as usize)
+    let first = ((offset.max(0.0) / row_height) as usize)
         .saturating_sub(OVERSCAN)
         .min(total);
-    let visible = (viewport.max(ROW_HEIGHT) / ROW_HEIGHT).ceil() as usize;
+    let visible = (viewport.max(row_height) / row_height).ceil() as usize;
     let last = (first + visible + 2 * OVERSCAN).min(total);
     first..last
 }
@@ -44,9 +54,22 @@ pub fn view<'a, Message: 'a>(
     row: impl Fn(usize) -> Element<'a, Message>,
     on_scroll: impl Fn(f32, f32) -> Message + 'a,
 ) -> Element<'a, Message> {
-    let range = window(total, offset, viewport);
-    let above = range.start as f32 * ROW_HEIGHT;
-    let below = (total - range.end) as f32 * ROW_HEIGHT;
+    view_with(ROW_HEIGHT, id, total, offset, viewport, row, on_scroll)
+}
+
+/// [`view`] for rows of height `row_height` (each row must be exactly that tall).
+pub fn view_with<'a, Message: 'a>(
+    row_height: f32,
+    id: &'static str,
+    total: usize,
+    offset: f32,
+    viewport: f32,
+    row: impl Fn(usize) -> Element<'a, Message>,
+    on_scroll: impl Fn(f32, f32) -> Message + 'a,
+) -> Element<'a, Message> {
+    let range = window_with(row_height, total, offset, viewport);
+    let above = range.start as f32 * row_height;
+    let below = (total - range.end) as f32 * row_height;
     let mut col = Column::new()
         .width(Length::Fill)
         .push(Space::new().height(above));

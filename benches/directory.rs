@@ -1,0 +1,202 @@
+//! `make bench`, directory part (issue #3): a synthetic SupAnn directory of 275,000 persons, 24,000
+//! groups and one group of 35,000 members loaded into a real slapd; the full sync's time against a bare
+//! `ldapsearch` of the same entries in the same run, the sync's peak memory, and an incremental sync
+//! after 1,000 modifications. Replaces the "Directory sync" section of BENCHMARKS.md.
+
+#[path = "../tests/support/slapd.rs"]
+mod slapd;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use slapd::{Slapd, SlapdOptions};
+
+const PERSONS: usize = 275_000;
+const GROUPS: usize = 24_000;
+const MAX_GROUP: usize = 35_000;
+const MODIFICATIONS: usize = 1_000;
+const SUFFIX: &str = "dc=univ-guichet,dc=fr";
+
+fn binary() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/guichet")
+}
+
+fn guichet(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(binary())
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("run guichet")
+}
+
+/// Runs `guichet sync --json` under GNU time: (report, seconds, peak RSS in MB).
+fn timed_sync(data: &Path, slapd: &Slapd) -> (serde_json::Value, f64, f64) {
+    let t = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(binary())
+        .arg("--data-dir")
+        .arg(data)
+        .args(["sync", "--json"])
+        .env("GUICHET_LDAP_PASSWORD", slapd.reader_password())
+        .env("GUICHET_KEYRING", "mock")
+        .output()
+        .expect("run sync under /usr/bin/time");
+    let secs = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "sync failed: {stderr}");
+    let kb: f64 = stderr
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    let report = serde_json::from_slice(&out.stdout).expect("sync report");
+    (report, secs, kb / 1024.0)
+}
+
+fn replace_section(md: &str, section: &str) -> String {
+    const START: &str = "<!-- directory-bench -->";
+    const END: &str = "<!-- /directory-bench -->";
+    let block = format!("{START}\n{section}{END}\n");
+    match (md.find(START), md.find(END)) {
+        (Some(a), Some(b)) if b > a => format!(
+            "{}{}{}",
+            &md[..a],
+            block,
+            &md[b + END.len()..].trim_start_matches('\n')
+        ),
+        _ => format!("{}\n\n{block}", md.trim_end()),
+    }
+}
+
+fn main() {
+    let work = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-directory");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).expect("bench folder");
+    let ldif = work.join("directory.ldif");
+
+    eprintln!("gen-ldif: {PERSONS} persons, {GROUPS} groups, max group {MAX_GROUP}…");
+    let t = Instant::now();
+    let out = Command::new(binary())
+        .args(["gen-ldif", "--preset", "supann"])
+        .args(["--persons", &PERSONS.to_string()])
+        .args(["--groups", &GROUPS.to_string()])
+        .args(["--max-group", &MAX_GROUP.to_string()])
+        .output()
+        .expect("gen-ldif");
+    assert!(out.status.success());
+    std::fs::write(&ldif, &out.stdout).expect("write LDIF");
+    let gen_s = t.elapsed().as_secs_f64();
+    let ldif_mb = out.stdout.len() as f64 / 1e6;
+    drop(out);
+
+    eprintln!("slapadd and start…");
+    let t = Instant::now();
+    let Some(slapd) = Slapd::start(SlapdOptions {
+        ldif: Some(ldif.clone()),
+        ..SlapdOptions::supann()
+    }) else {
+        eprintln!("slapd is not installed: nothing measured");
+        return;
+    };
+    let load_s = t.elapsed().as_secs_f64();
+
+    let data = work.join("data");
+    for (k, v) in [
+        ("directory.url", slapd.url()),
+        ("directory.tls", "none".into()),
+        ("directory.bind_dn", slapd.reader_dn()),
+        ("directory.preset", "supann".into()),
+        ("directory.people_base", format!("ou=people,{SUFFIX}")),
+        ("directory.groups_base", format!("ou=groups,{SUFFIX}")),
+        (
+            "directory.structures_base",
+            format!("ou=structures,{SUFFIX}"),
+        ),
+    ] {
+        assert!(guichet(&data, &["config", "set", k, &v]).status.success());
+    }
+
+    // The baseline: the same three searches, same filters and attributes, written to /dev/null.
+    let mapping = guichet::directory::mapping::Mapping::preset(
+        guichet::directory::mapping::PresetName::Supann,
+    );
+    let filters = mapping.filters();
+    let people_attrs = mapping.person_attrs();
+    let group_attrs = mapping.group_attrs();
+    let structure_attrs = mapping.structure_attrs();
+    fn as_refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    eprintln!("bare ldapsearch…");
+    let bare = slapd.bare_search_seconds(
+        &format!("ou=structures,{SUFFIX}"),
+        &filters.structures,
+        &as_refs(&structure_attrs),
+    ) + slapd.bare_search_seconds(
+        &format!("ou=people,{SUFFIX}"),
+        &filters.people,
+        &as_refs(&people_attrs),
+    ) + slapd.bare_search_seconds(
+        &format!("ou=groups,{SUFFIX}"),
+        &filters.groups,
+        &as_refs(&group_attrs),
+    );
+
+    eprintln!("full sync…");
+    let (full, full_s, full_mb) = timed_sync(&data, &slapd);
+    assert_eq!(full["added"], PERSONS as u64, "{full}");
+
+    eprintln!("{MODIFICATIONS} modifications…");
+    let store = guichet::store::Store::open(&data.join("guichet.db")).expect("open");
+    let dns: Vec<String> = store
+        .read(|c| {
+            let mut s = c.prepare("SELECT dn FROM persons WHERE source = 'ldap' ORDER BY id")?;
+            let rows = s.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .expect("dns");
+    drop(store);
+    let step = dns.len() / MODIFICATIONS;
+    let mut changes = String::new();
+    for (i, dn) in dns.iter().step_by(step).take(MODIFICATIONS).enumerate() {
+        changes.push_str(&format!(
+            "dn: {dn}\nchangetype: modify\nreplace: mail\nmail: bench.{i}@univ-guichet.fr\n\n"
+        ));
+    }
+    slapd.modify(&changes);
+    eprintln!("incremental sync…");
+    let (inc, inc_s, inc_mb) = timed_sync(&data, &slapd);
+    assert_eq!(inc["modified"], MODIFICATIONS as u64, "{inc}");
+
+    let ratio = full_s / bare.max(1e-6);
+    let mut section = String::new();
+    section.push_str("## Directory sync (issue #3)\n\n");
+    section.push_str(&format!(
+        "Synthetic SupAnn directory from `guichet gen-ldif --persons {PERSONS} --groups {GROUPS} --max-group {MAX_GROUP}` \
+         ({ldif_mb:.0} MB of LDIF, {gen_s:.1} s to generate, {load_s:.1} s for slapadd and start), served by slapd \
+         (mdb + syncprov) on loopback; release build; the sync binds as the reader account, like the baseline.\n\n"
+    ));
+    section.push_str("| what | figure | goal | baseline (same run) |\n|---|---|---|---|\n");
+    section.push_str(&format!(
+        "| full sync into an empty mirror ({} persons, {} groups, {} membership rows written) | {full_s:.1} s | ratio ≤ 1.5 (stretch ≤ 1.2) | bare `ldapsearch -LLL` of the same entries to /dev/null {bare:.1} s: **ratio {ratio:.2}** |\n",
+        full["added"], full["groups"], full["memberships"]
+    ));
+    section.push_str(&format!(
+        "| peak memory of the full sync (max RSS) | {full_mb:.0} MB | ≤ 300 MB | — |\n"
+    ));
+    section.push_str(&format!(
+        "| incremental sync after {MODIFICATIONS} modifications (RFC 4533, {} entries transferred) | {inc_s:.2} s | < 2 s | — |\n",
+        inc["entries"]
+    ));
+    section.push_str(&format!(
+        "| peak memory of the incremental sync | {inc_mb:.0} MB | — | — |\n\n"
+    ));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
+    let md = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".into());
+    std::fs::write(&path, replace_section(&md, &section)).expect("write BENCHMARKS.md");
+    println!("{section}");
+    let _ = std::fs::remove_file(&ldif);
+}

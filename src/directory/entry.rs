@@ -1,0 +1,129 @@
+//! A directory entry as the mapping sees it: a DN and its attribute values, independent of the LDAP
+//! client library (so presets can be tested without a server).
+
+use std::collections::HashMap;
+
+/// One LDAP entry. Attribute names are stored lower-cased (LDAP attribute names are
+/// case-insensitive); values are kept exactly as the server sent them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub dn: String,
+    pub attrs: HashMap<String, Vec<String>>,
+    pub bin_attrs: HashMap<String, Vec<Vec<u8>>>,
+}
+
+impl Entry {
+    pub fn new(dn: impl Into<String>) -> Entry {
+        Entry {
+            dn: dn.into(),
+            ..Entry::default()
+        }
+    }
+
+    /// Adds a value (builder style, for tests and the LDIF reader).
+    pub fn with(mut self, attr: &str, value: impl Into<String>) -> Entry {
+        self.push(attr, value.into());
+        self
+    }
+
+    pub fn push(&mut self, attr: &str, value: String) {
+        self.attrs
+            .entry(attr.to_ascii_lowercase())
+            .or_default()
+            .push(value);
+    }
+
+    pub fn push_bin(&mut self, attr: &str, value: Vec<u8>) {
+        self.bin_attrs
+            .entry(attr.to_ascii_lowercase())
+            .or_default()
+            .push(value);
+    }
+
+    /// Every value of `attr` (case-insensitive name); empty when absent.
+    pub fn all(&self, attr: &str) -> &[String] {
+        self.attrs
+            .get(&attr.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The first non-blank value of `attr`, trimmed.
+    pub fn first(&self, attr: &str) -> Option<&str> {
+        self.all(attr)
+            .iter()
+            .map(|v| v.trim())
+            .find(|v| !v.is_empty())
+    }
+
+    /// The first binary value of `attr` (e.g. `jpegPhoto`).
+    pub fn first_bin(&self, attr: &str) -> Option<&[u8]> {
+        self.bin_attrs
+            .get(&attr.to_ascii_lowercase())
+            .and_then(|v| v.first())
+            .map(Vec::as_slice)
+    }
+
+    /// Whether the entry has `class` among its objectClass values (case-insensitive).
+    pub fn has_class(&self, class: &str) -> bool {
+        self.all("objectClass")
+            .iter()
+            .any(|c| c.trim().eq_ignore_ascii_case(class))
+    }
+}
+
+/// A comparison key for a DN: attribute types and values lower-cased, spaces around `,`, `=` and `+`
+/// removed, so that `member: UID=x, ou=People,dc=ex` finds the entry `uid=x,ou=people,dc=ex`.
+/// Escaped separators (`\,`) are kept as they are.
+pub fn dn_key(dn: &str) -> String {
+    let mut out = String::with_capacity(dn.len());
+    let mut chars = dn.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push('\\');
+                if let Some(n) = chars.next() {
+                    out.extend(n.to_lowercase());
+                }
+            }
+            ',' | '=' | '+' => {
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push(c);
+                while chars.peek() == Some(&' ') {
+                    chars.next();
+                }
+            }
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dn_keys_ignore_case_and_spacing() {
+        assert_eq!(
+            dn_key(" UID=Jdupont, ou=People ,DC=univ-rennes,dc=fr"),
+            "uid=jdupont,ou=people,dc=univ-rennes,dc=fr"
+        );
+        assert_eq!(dn_key("cn=A\\, B,ou=x"), "cn=a\\, b,ou=x");
+        assert_eq!(dn_key("cn=Élise+sn=Ô,ou=X"), "cn=élise+sn=ô,ou=x");
+    }
+
+    #[test]
+    fn attribute_names_are_case_insensitive() {
+        let e = Entry::new("uid=a,dc=x")
+            .with("givenName", "  ")
+            .with("givenname", "Zoé")
+            .with("objectClass", "inetOrgPerson");
+        assert_eq!(e.first("GIVENNAME"), Some("Zoé"));
+        assert_eq!(e.all("givenName").len(), 2);
+        assert!(e.has_class("inetorgperson"));
+        assert!(e.all("sn").is_empty());
+    }
+}

@@ -1,0 +1,451 @@
+//! The writer side of a sync: runs on its own thread, applies batches of mapped entries (one
+//! transaction each) and finishes with links, deletions, nested groups, the due-date card rules and
+//! the cookies, in one last transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use rusqlite::Transaction;
+use sha2::{Digest, Sha256};
+
+use super::{Kind, Mode, Report};
+use crate::directory::client::DirError;
+use crate::directory::dn_key;
+use crate::directory::mapping::{
+    self, ClassRef, MappedGroup, MappedPerson, MappedStructure, StructureRef,
+};
+use crate::domain::card::PersonId;
+use crate::domain::group::GroupKind;
+use crate::store::cards::CardOptions;
+use crate::store::mirror::{self, Outcome, StructureIndex, Table};
+use crate::store::persons::SyncFacts;
+use crate::store::{self, Store, due_dates, sync_state};
+
+/// A message from the LDAP side.
+pub enum Msg {
+    Structures(Vec<(String, MappedStructure)>),
+    Persons(Vec<(String, MappedPerson)>),
+    Groups(Vec<(String, MappedGroup)>),
+    /// Entries the server reports present (unchanged) or that could not be mapped: never deleted.
+    Seen(Kind, Vec<String>),
+    /// Entries the server reports deleted.
+    Deleted(Kind, Vec<String>),
+    /// End of a search; `by_absence`: entries of this kind not seen are gone (a full or present-phase
+    /// refresh).
+    Done {
+        kind: Kind,
+        by_absence: bool,
+    },
+    Finish(Finish),
+}
+
+/// What the last transaction needs besides the applied entries.
+pub struct Finish {
+    pub mode: Mode,
+    /// (base name, cookie or watermark, fingerprint) for each search run.
+    pub states: Vec<(&'static str, Option<Vec<u8>>, String)>,
+    pub skipped: Vec<String>,
+    pub entries: u64,
+}
+
+pub struct Options {
+    pub allow_mass_delete: bool,
+    pub mass_delete_percent: u32,
+    pub cards: CardOptions,
+    pub bulk: bool,
+}
+
+#[derive(Default)]
+struct KindState {
+    seen: HashSet<String>,
+    deleted: Vec<String>,
+    by_absence: bool,
+}
+
+pub struct Applier {
+    store: Store,
+    opts: Options,
+    report: Report,
+    kinds: HashMap<Kind, KindState>,
+    structures: Option<StructureIndex>,
+    groups: mirror::GroupCache,
+    person_index: Option<HashMap<String, PersonId>>,
+    pending_pupils: Vec<(PersonId, Vec<String>)>,
+    pending_children: Vec<(i64, Vec<String>)>,
+    memberships: usize,
+}
+
+impl Applier {
+    pub fn new(store: Store, opts: Options) -> Applier {
+        Applier {
+            store,
+            opts,
+            report: Report::default(),
+            kinds: HashMap::new(),
+            structures: None,
+            groups: mirror::GroupCache::default(),
+            person_index: None,
+            pending_pupils: Vec::new(),
+            pending_children: Vec::new(),
+            memberships: 0,
+        }
+    }
+
+    /// Applies messages until `Finish` (or the channel closes: the LDAP side failed, nothing more
+    /// is written).
+    pub fn run(mut self, rx: std::sync::mpsc::Receiver<Msg>) -> Result<Option<Report>, DirError> {
+        if self.opts.bulk {
+            self.store.suspend_index_durably()?;
+        }
+        while let Ok(msg) = rx.recv() {
+            let now = Timestamp::now();
+            match msg {
+                Msg::Structures(items) => self.structures(items)?,
+                Msg::Persons(items) => {
+                    let store = self.store.clone();
+                    store.write(|tx| self.persons(tx, items, now))?;
+                }
+                Msg::Groups(items) => {
+                    let store = self.store.clone();
+                    store.write(|tx| self.groups(tx, items))?;
+                }
+                Msg::Seen(kind, ids) => self.kind(kind).seen.extend(ids),
+                Msg::Deleted(kind, ids) => self.kind(kind).deleted.extend(ids),
+                Msg::Done { kind, by_absence } => self.kind(kind).by_absence = by_absence,
+                Msg::Finish(f) => {
+                    let store = self.store.clone();
+                    store.write(|tx| self.finish(tx, f, now))?;
+                    if self.opts.bulk {
+                        self.store.checkpoint()?;
+                    }
+                    return Ok(Some(self.report));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn kind(&mut self, kind: Kind) -> &mut KindState {
+        self.kinds.entry(kind).or_default()
+    }
+
+    fn structures(&mut self, items: Vec<(String, MappedStructure)>) -> Result<(), DirError> {
+        let store = self.store.clone();
+        store.write(|tx| {
+            let mut parents = Vec::new();
+            for (uuid, m) in &items {
+                let (id, _) = mirror::upsert_structure(tx, &m.record, uuid, &dn_key(&m.dn))?;
+                let parent = m
+                    .parent
+                    .clone()
+                    .or_else(|| m.record.parent_code.clone().map(StructureRef::Code));
+                parents.push((id, parent));
+            }
+            let index = mirror::structure_index(tx)?;
+            for (id, parent) in parents {
+                let pid = parent.and_then(|p| resolve_structure(&index, &p).map(|(id, _)| id));
+                mirror::set_structure_parent(tx, id, pid)?;
+            }
+            Ok(())
+        })?;
+        for (uuid, _) in items {
+            self.kind(Kind::Structures).seen.insert(uuid);
+        }
+        self.structures = None;
+        Ok(())
+    }
+
+    fn structure_index(&mut self, tx: &Transaction<'_>) -> Result<&StructureIndex, DirError> {
+        if self.structures.is_none() {
+            self.structures = Some(mirror::structure_index(tx)?);
+        }
+        Ok(self.structures.as_ref().expect("just loaded"))
+    }
+
+    fn persons(
+        &mut self,
+        tx: &Transaction<'_>,
+        items: Vec<(String, MappedPerson)>,
+        now: Timestamp,
+    ) -> store::Result<()> {
+        for (uuid, mut m) in items {
+            m.record.entry_uuid = Some(uuid.clone());
+            let index = self.structure_index(tx).map_err(store_err)?;
+            let structure = m
+                .structure
+                .as_ref()
+                .and_then(|r| resolve_structure(index, r));
+            let classes: Vec<(String, String, bool)> = m
+                .classes
+                .iter()
+                .filter_map(|c| class_group(index, c))
+                .collect();
+            let key = m.record.dn.as_deref().map(dn_key).unwrap_or_default();
+            let hash = digest(&m, structure.as_ref().map(|s| s.0));
+            let (id, outcome) = mirror::upsert_person(
+                tx,
+                &m.record,
+                structure.map(|s| s.0),
+                SyncFacts {
+                    dn_key: &key,
+                    hash: &hash,
+                },
+                now,
+            )?;
+            self.kind(Kind::People).seen.insert(uuid);
+            match outcome {
+                Outcome::Unchanged => continue,
+                Outcome::Added => self.report.added += 1,
+                Outcome::Modified => self.report.modified += 1,
+            }
+            let mut groups = HashSet::new();
+            for name in &m.member_of {
+                let g = self.groups.ensure(
+                    tx,
+                    name,
+                    crate::domain::group::short_name(name),
+                    mapping::group_kind(name),
+                )?;
+                groups.insert(g);
+            }
+            for (name, display, teacher) in classes {
+                let kind = if teacher {
+                    GroupKind::Group
+                } else {
+                    GroupKind::Class
+                };
+                groups.insert(self.groups.ensure(tx, &name, &display, kind)?);
+            }
+            if outcome == Outcome::Modified || !groups.is_empty() {
+                let (a, r) = mirror::set_person_groups(tx, id, &groups)?;
+                self.memberships += a + r;
+            }
+            if outcome == Outcome::Modified || !m.pupils.is_empty() {
+                self.pending_pupils
+                    .push((id, m.pupils.iter().map(|d| dn_key(d)).collect()));
+            }
+            if let Some(jpeg) = &m.photo
+                && let Some(dims) = jpeg_dimensions(jpeg)
+            {
+                mirror::set_directory_photo(tx, id, jpeg, dims, now)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn groups(
+        &mut self,
+        tx: &Transaction<'_>,
+        items: Vec<(String, MappedGroup)>,
+    ) -> store::Result<()> {
+        if self.person_index.is_none() && self.opts.bulk {
+            self.person_index = Some(mirror::person_dn_index(tx)?);
+        }
+        for (uuid, m) in items {
+            let key = dn_key(&m.dn);
+            let mut members: Vec<String> = m.member_dns.iter().map(|d| dn_key(d)).collect();
+            members.sort();
+            members.dedup();
+            let hash = {
+                let mut h = Sha256::new();
+                h.update(format!("{:?}", m.record));
+                for k in &members {
+                    h.update(k.as_bytes());
+                    h.update([0]);
+                }
+                hex(&h.finalize())
+            };
+            let (gid, outcome) = mirror::upsert_group(tx, &m.record, &uuid, &key, &hash)?;
+            self.groups.remember(&m.record.name, gid);
+            self.kind(Kind::Groups).seen.insert(uuid);
+            if outcome == Outcome::Unchanged {
+                continue;
+            }
+            self.report.groups += 1;
+            let mut persons = HashSet::new();
+            let mut others = Vec::new();
+            for k in members {
+                let found = match &self.person_index {
+                    Some(idx) => idx.get(&k).copied(),
+                    None => mirror::person_by_dn(tx, &k)?,
+                };
+                match found {
+                    Some(p) => {
+                        persons.insert(p);
+                    }
+                    None => others.push(k),
+                }
+            }
+            let (a, r) = mirror::set_group_members(tx, gid, &persons)?;
+            self.memberships += a + r;
+            self.pending_children.push((gid, others));
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, tx: &Transaction<'_>, f: Finish, now: Timestamp) -> store::Result<()> {
+        // Parents' pupils and nested groups: every entry is in the mirror now.
+        for (parent, keys) in std::mem::take(&mut self.pending_pupils) {
+            let mut pupils = HashSet::new();
+            for k in keys {
+                if let Some(p) = mirror::person_by_dn(tx, &k)? {
+                    pupils.insert(p);
+                }
+            }
+            mirror::set_pupils(tx, parent, &pupils)?;
+        }
+        let pending = std::mem::take(&mut self.pending_children);
+        if !pending.is_empty() {
+            let index = mirror::group_dn_index(tx)?;
+            for (gid, keys) in pending {
+                let children: HashSet<i64> =
+                    keys.iter().filter_map(|k| index.get(k).copied()).collect();
+                mirror::set_group_children(tx, gid, &children)?;
+            }
+        }
+        // Deletions: persons first, under the mass-delete guard.
+        let people = self.kinds.remove(&Kind::People).unwrap_or_default();
+        let active = mirror::active_directory_persons(tx)?;
+        let gone: Vec<PersonId> = gone_ids(&people, &active);
+        if !gone.is_empty()
+            && !self.opts.allow_mass_delete
+            && gone.len() * 100 > self.opts.mass_delete_percent as usize * active.len()
+        {
+            return Err(store::StoreError::BadValue {
+                column: MASS_DELETE,
+                value: format!("{}/{}", gone.len(), active.len()),
+            });
+        }
+        for id in gone {
+            if mirror::remove_person(tx, id, now)? {
+                self.report.deleted += 1;
+            } else {
+                self.report.departed += 1;
+            }
+        }
+        for (kind, table) in [
+            (Kind::Groups, Table::Groups),
+            (Kind::Structures, Table::Structures),
+        ] {
+            let state = self.kinds.remove(&kind).unwrap_or_default();
+            let known = mirror::directory_uuids(tx, table)?;
+            for id in gone_ids(&state, &known) {
+                if mirror::remove_entry(tx, table, id)? && kind == Kind::Groups {
+                    self.report.groups += 1;
+                }
+            }
+        }
+        self.memberships += mirror::flatten_nested(tx)?;
+        mirror::drop_empty_attribute_groups(tx)?;
+        let today = now.to_zoned(jiff::tz::TimeZone::system()).date();
+        self.report.cards = due_dates::apply(tx, today, &self.opts.cards, now)?.len();
+        store::resume_index_in(tx)?;
+        self.report.memberships = self.memberships;
+        self.report.mode = f.mode;
+        self.report.entries = f.entries;
+        self.report.skipped = f.skipped.len();
+        self.report.problems = f.skipped.into_iter().take(20).collect();
+        let json = serde_json::to_string(&self.report).unwrap_or_default();
+        for (base, cookie, fingerprint) in f.states {
+            sync_state::save_success(
+                tx,
+                base,
+                cookie.as_deref(),
+                &fingerprint,
+                f.mode.as_str(),
+                &json,
+                now,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Marker of the mass-delete refusal inside a store error (turned into `DirError::MassDelete`).
+pub const MASS_DELETE: &str = "mass-delete";
+
+fn store_err(e: DirError) -> store::StoreError {
+    match e {
+        DirError::Store(s) => s,
+        other => store::StoreError::BadValue {
+            column: "directory",
+            value: other.to_string(),
+        },
+    }
+}
+
+/// Ids of mirror rows that left the directory: explicitly deleted, or not seen in a refresh that
+/// lists everything present.
+fn gone_ids(state: &KindState, known: &HashMap<String, i64>) -> Vec<i64> {
+    let mut out: Vec<i64> = state
+        .deleted
+        .iter()
+        .filter(|u| !state.seen.contains(*u))
+        .filter_map(|u| known.get(u).copied())
+        .collect();
+    if state.by_absence {
+        out.extend(
+            known
+                .iter()
+                .filter(|(u, _)| !state.seen.contains(*u))
+                .map(|(_, id)| *id),
+        );
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// (id, code) of a referenced structure.
+fn resolve_structure(index: &StructureIndex, r: &StructureRef) -> Option<(i64, String)> {
+    let code = match r {
+        StructureRef::Code(c) => c.clone(),
+        StructureRef::Dn(d) => index.by_dn.get(&dn_key(d))?.clone(),
+    };
+    index.by_code.get(&code).map(|id| (*id, code))
+}
+
+/// The mirror group of a class value: (name, display name, teachers?).
+fn class_group(index: &StructureIndex, c: &ClassRef) -> Option<(String, String, bool)> {
+    let code = match &c.structure {
+        StructureRef::Code(code) => code.clone(),
+        StructureRef::Dn(_) => resolve_structure(index, &c.structure)?.1,
+    };
+    let class = c.class.trim();
+    if class.is_empty() {
+        return None;
+    }
+    Some(if c.teacher {
+        (
+            format!("{code}:Classes:{class}:Profs"),
+            format!("Profs_{class}"),
+            true,
+        )
+    } else {
+        (format!("{code}:Classes:{class}"), class.to_string(), false)
+    })
+}
+
+fn digest(m: &MappedPerson, structure: Option<i64>) -> String {
+    let mut h = Sha256::new();
+    h.update(format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        m.record, m.structure, m.member_of, m.classes, m.pupils, structure
+    ));
+    if let Some(p) = &m.photo {
+        h.update(p);
+    }
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn jpeg_dimensions(jpeg: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::new(std::io::Cursor::new(jpeg))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}

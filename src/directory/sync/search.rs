@@ -1,0 +1,455 @@
+//! The reading side of a sync: searches each base (RFC 4533 refreshOnly, or a paged search), maps the
+//! entries and hands them to the writer in batches. Facts: reference crates.md §3.2–3.3.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::time::Instant;
+
+use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
+use ldap3::controls::{
+    Control, ControlType, EntryState, MakeCritical, RefreshMode, SyncDone, SyncInfo, SyncRequest,
+    SyncState,
+};
+use ldap3::{Ldap, Scope, SearchEntry};
+
+use super::apply::{Finish, Msg};
+use super::{Kind, Mode, Phase, Plan, Progress};
+use crate::directory::client::{self, DirError};
+use crate::directory::{Entry, dn_key};
+
+const BATCH: usize = 500;
+/// LDAP result code e-syncRefreshRequired (RFC 4533 §2.5): the cookie is too old, reload everything.
+const SYNC_REFRESH_REQUIRED: u32 = 4096;
+/// Prefix of a fallback-mode watermark stored in place of a cookie.
+const WATERMARK: &[u8] = b"ts:";
+
+pub struct Context<'a> {
+    pub plan: &'a Plan,
+    pub tx: &'a SyncSender<Msg>,
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+    pub cancel: &'a AtomicBool,
+    pub started: Instant,
+    pub expected: Option<u64>,
+}
+
+/// The writer has stopped (it reports why); the reading side just ends.
+struct WriterGone;
+
+struct Reader<'a> {
+    ctx: Context<'a>,
+    seen: u64,
+    skipped: Vec<String>,
+}
+
+pub async fn fetch(
+    ctx: Context<'_>,
+    kinds: &[Kind],
+    cookies: Vec<Option<Vec<u8>>>,
+    full: bool,
+    full_due: bool,
+) -> Result<(), DirError> {
+    let plan = ctx.plan;
+    let mut ldap = client::connect(&plan.connect).await?;
+    let content_sync =
+        client::offers_content_sync(&mut ldap, &plan.connect, &plan.searches.people.0).await?;
+    let mode = if full || (!content_sync && full_due) {
+        Mode::Full
+    } else if content_sync {
+        Mode::Incremental
+    } else {
+        Mode::Fallback
+    };
+    let mut reader = Reader {
+        ctx,
+        seen: 0,
+        skipped: Vec::new(),
+    };
+    let mut states = Vec::new();
+    for (kind, cookie) in kinds.iter().copied().zip(cookies) {
+        let Some((base, filter)) = plan.search_of(kind) else {
+            continue;
+        };
+        let attrs = plan.attrs(kind);
+        let is_watermark = cookie.as_deref().is_some_and(|c| c.starts_with(WATERMARK));
+        let result = if content_sync {
+            let cookie = cookie.filter(|_| mode == Mode::Incremental && !is_watermark);
+            match reader
+                .content_sync(&mut ldap, kind, base, filter, &attrs, cookie.clone())
+                .await
+            {
+                Err(Stop::Ldap(DirError::Ldap { rc, .. }))
+                    if rc == SYNC_REFRESH_REQUIRED && cookie.is_some() =>
+                {
+                    reader
+                        .content_sync(&mut ldap, kind, base, filter, &attrs, None)
+                        .await
+                }
+                other => other,
+            }
+        } else {
+            let watermark = cookie
+                .filter(|_| mode == Mode::Fallback && is_watermark)
+                .map(|c| String::from_utf8_lossy(&c[WATERMARK.len()..]).into_owned());
+            reader
+                .paged(&mut ldap, kind, base, filter, attrs, watermark)
+                .await
+        };
+        match result {
+            Ok(cookie) => states.push((kind.base_name(), cookie, plan.fingerprint(kind))),
+            Err(Stop::Writer) => return Ok(()),
+            Err(Stop::Ldap(e)) => return Err(e),
+        }
+    }
+    let _ = ldap.unbind().await;
+    reader.progress(Phase::Finishing);
+    let skipped = std::mem::take(&mut reader.skipped);
+    let _ = reader.ctx.tx.send(Msg::Finish(Finish {
+        mode,
+        states,
+        skipped,
+        entries: reader.seen,
+    }));
+    Ok(())
+}
+
+enum Stop {
+    Writer,
+    Ldap(DirError),
+}
+
+impl From<WriterGone> for Stop {
+    fn from(_: WriterGone) -> Stop {
+        Stop::Writer
+    }
+}
+
+impl From<DirError> for Stop {
+    fn from(e: DirError) -> Stop {
+        Stop::Ldap(e)
+    }
+}
+
+/// Mapped entries waiting to be sent.
+enum Batch {
+    Structures(Vec<(String, crate::directory::mapping::MappedStructure)>),
+    Persons(Vec<(String, crate::directory::mapping::MappedPerson)>),
+    Groups(Vec<(String, crate::directory::mapping::MappedGroup)>),
+}
+
+impl Batch {
+    fn new(kind: Kind) -> Batch {
+        match kind {
+            Kind::Structures => Batch::Structures(Vec::new()),
+            Kind::People => Batch::Persons(Vec::new()),
+            Kind::Groups => Batch::Groups(Vec::new()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Batch::Structures(v) => v.len(),
+            Batch::Persons(v) => v.len(),
+            Batch::Groups(v) => v.len(),
+        }
+    }
+
+    fn take(&mut self) -> Msg {
+        match self {
+            Batch::Structures(v) => Msg::Structures(std::mem::take(v)),
+            Batch::Persons(v) => Msg::Persons(std::mem::take(v)),
+            Batch::Groups(v) => Msg::Groups(std::mem::take(v)),
+        }
+    }
+}
+
+fn phase_of(kind: Kind) -> Phase {
+    match kind {
+        Kind::Structures => Phase::Structures,
+        Kind::People => Phase::People,
+        Kind::Groups => Phase::Groups,
+    }
+}
+
+impl Reader<'_> {
+    fn send(&self, msg: Msg) -> Result<(), WriterGone> {
+        self.ctx.tx.send(msg).map_err(|_| WriterGone)
+    }
+
+    fn progress(&self, phase: Phase) {
+        (self.ctx.progress)(Progress {
+            phase,
+            seen: self.seen,
+            expected: self.ctx.expected,
+            elapsed: self.ctx.started.elapsed(),
+        });
+    }
+
+    fn check_cancel(&self) -> Result<(), DirError> {
+        if self.ctx.cancel.load(Ordering::Relaxed) {
+            Err(DirError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Maps one entry into the batch (or records why it cannot be), flushing full batches.
+    fn take_entry(
+        &mut self,
+        kind: Kind,
+        batch: &mut Batch,
+        uuid: String,
+        entry: Entry,
+    ) -> Result<(), Stop> {
+        let mapping = &self.ctx.plan.mapping;
+        let failed = match batch {
+            Batch::Structures(v) => mapping
+                .map_structure(&entry)
+                .map(|m| v.push((uuid.clone(), m)))
+                .err(),
+            Batch::Persons(v) => mapping
+                .map_person(&entry)
+                .map(|m| v.push((uuid.clone(), m)))
+                .err(),
+            Batch::Groups(v) => mapping
+                .map_group(&entry)
+                .map(|m| v.push((uuid.clone(), m)))
+                .err(),
+        };
+        if let Some(e) = failed {
+            self.skipped.push(e.to_string());
+            self.send(Msg::Seen(kind, vec![uuid]))?;
+        }
+        self.seen += 1;
+        if batch.len() >= BATCH {
+            self.send(batch.take())?;
+            self.check_cancel()?;
+        }
+        if self.seen.is_multiple_of(BATCH as u64) {
+            self.progress(phase_of(kind));
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, kind: Kind, batch: &mut Batch) -> Result<(), WriterGone> {
+        if batch.len() > 0 {
+            self.send(batch.take())?;
+        }
+        self.progress(phase_of(kind));
+        Ok(())
+    }
+
+    /// RFC 4533 refreshOnly; returns the new cookie.
+    async fn content_sync(
+        &mut self,
+        ldap: &mut Ldap,
+        kind: Kind,
+        base: &str,
+        filter: &str,
+        attrs: &[String],
+        cookie: Option<Vec<u8>>,
+    ) -> Result<Option<Vec<u8>>, Stop> {
+        let url = self.ctx.plan.connect.url.clone();
+        let err = |e| DirError::from_ldap(e, &url, "search");
+        let full = cookie.is_none();
+        let request = SyncRequest {
+            mode: RefreshMode::RefreshOnly,
+            cookie: cookie.clone(),
+            reload_hint: false,
+        };
+        let mut stream = ldap
+            .with_controls(request.critical())
+            .streaming_search(base, Scope::Subtree, filter, attrs.to_vec())
+            .await
+            .map_err(err)?;
+        let mut new_cookie = None;
+        let mut batch = Batch::new(kind);
+        let mut deleted = Vec::new();
+        let mut present = Vec::new();
+        self.progress(phase_of(kind));
+        while let Some(re) = stream.next().await.map_err(err)? {
+            if re.is_intermediate() {
+                match ldap3::controls::parse_syncinfo(re) {
+                    SyncInfo::NewCookie(c) => new_cookie = Some(c),
+                    SyncInfo::RefreshDelete { cookie, .. }
+                    | SyncInfo::RefreshPresent { cookie, .. } => {
+                        if cookie.is_some() {
+                            new_cookie = cookie;
+                        }
+                    }
+                    SyncInfo::SyncIdSet {
+                        cookie,
+                        refresh_deletes,
+                        sync_uuids,
+                    } => {
+                        if cookie.is_some() {
+                            new_cookie = cookie;
+                        }
+                        let ids: Vec<String> = sync_uuids.iter().map(|u| uuid_text(u)).collect();
+                        let msg = if refresh_deletes {
+                            Msg::Deleted(kind, ids)
+                        } else {
+                            Msg::Seen(kind, ids)
+                        };
+                        self.send(msg)?;
+                    }
+                }
+                continue;
+            }
+            if re.is_ref() {
+                continue;
+            }
+            let state = re.1.iter().find_map(|c| match c {
+                Control(Some(ControlType::SyncState), raw) => Some(raw.parse::<SyncState>()),
+                _ => None,
+            });
+            let entry = to_entry(SearchEntry::construct(re));
+            let uuid = match &state {
+                Some(st) if st.entry_uuid.len() == 16 => uuid_text(&st.entry_uuid),
+                _ => entry_uuid(&entry),
+            };
+            if let Some(c) = state.as_ref().and_then(|s| s.cookie.clone()) {
+                new_cookie = Some(c);
+            }
+            match state.map(|s| s.state) {
+                Some(EntryState::Delete) => deleted.push(uuid),
+                Some(EntryState::Present) => present.push(uuid),
+                _ => self.take_entry(kind, &mut batch, uuid, entry)?,
+            }
+        }
+        let res = stream.finish().await;
+        if res.rc != 0 {
+            return Err(Stop::Ldap(DirError::Ldap {
+                op: "search",
+                rc: res.rc,
+                message: res.text,
+            }));
+        }
+        let done = res.ctrls.iter().find_map(|c| match c {
+            Control(Some(ControlType::SyncDone), raw) => Some(raw.parse::<SyncDone>()),
+            _ => None,
+        });
+        let refresh_deletes = done.as_ref().is_none_or(|d| d.refresh_deletes);
+        if let Some(c) = done.and_then(|d| d.cookie) {
+            new_cookie = Some(c);
+        }
+        self.flush(kind, &mut batch)?;
+        self.send(Msg::Seen(kind, present))?;
+        self.send(Msg::Deleted(kind, deleted))?;
+        self.send(Msg::Done {
+            kind,
+            by_absence: full || !refresh_deletes,
+        })?;
+        Ok(new_cookie.or(cookie))
+    }
+
+    /// A paged search (no content synchronisation): everything, or what changed since `watermark`.
+    /// Returns the new watermark (the highest modifyTimestamp seen) as the cookie.
+    async fn paged(
+        &mut self,
+        ldap: &mut Ldap,
+        kind: Kind,
+        base: &str,
+        filter: &str,
+        mut attrs: Vec<String>,
+        watermark: Option<String>,
+    ) -> Result<Option<Vec<u8>>, Stop> {
+        let url = self.ctx.plan.connect.url.clone();
+        let err = |e| DirError::from_ldap(e, &url, "search");
+        attrs.push("modifyTimestamp".into());
+        let filter = match &watermark {
+            Some(w) => format!("(&{filter}(modifyTimestamp>={}))", ldap3::ldap_escape(w)),
+            None => filter.to_string(),
+        };
+        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
+            Box::new(EntriesOnly::new()),
+            Box::new(PagedResults::new(BATCH as i32)),
+        ];
+        let mut stream = ldap
+            .streaming_search_with(adapters, base, Scope::Subtree, &filter, attrs)
+            .await
+            .map_err(err)?;
+        let mut batch = Batch::new(kind);
+        let mut high = watermark.clone().unwrap_or_default();
+        self.progress(phase_of(kind));
+        while let Some(re) = stream.next().await.map_err(err)? {
+            let entry = to_entry(SearchEntry::construct(re));
+            if let Some(ts) = entry.first("modifyTimestamp")
+                && ts > high.as_str()
+            {
+                high = ts.to_string();
+            }
+            let uuid = entry_uuid(&entry);
+            self.take_entry(kind, &mut batch, uuid, entry)?;
+        }
+        let res = stream.finish().await;
+        if res.rc != 0 {
+            return Err(Stop::Ldap(DirError::Ldap {
+                op: "search",
+                rc: res.rc,
+                message: res.text,
+            }));
+        }
+        self.flush(kind, &mut batch)?;
+        self.send(Msg::Done {
+            kind,
+            by_absence: watermark.is_none(),
+        })?;
+        let mut cookie = WATERMARK.to_vec();
+        cookie.extend_from_slice(high.as_bytes());
+        Ok(Some(cookie))
+    }
+}
+
+fn to_entry(se: SearchEntry) -> Entry {
+    let mut e = Entry::new(se.dn);
+    for (k, vs) in se.attrs {
+        for v in vs {
+            e.push(&k, v);
+        }
+    }
+    for (k, vs) in se.bin_attrs {
+        for v in vs {
+            e.push_bin(&k, v);
+        }
+    }
+    e
+}
+
+/// The entry's identity: its entryUUID, else its DN (directories without entryUUID).
+fn entry_uuid(e: &Entry) -> String {
+    match e.first("entryUUID") {
+        Some(u) => u.to_ascii_lowercase(),
+        None => format!("dn:{}", dn_key(&e.dn)),
+    }
+}
+
+/// RFC 4122 text form of 16 raw bytes, as OpenLDAP's entryUUID attribute shows it.
+pub fn uuid_text(b: &[u8]) -> String {
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    if hex.len() != 32 {
+        return hex;
+    }
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uuids_print_like_entryuuid() {
+        let raw = [
+            0x25, 0x53, 0x9b, 0xe8, 0x64, 0x23, 0x10, 0x3e, 0xad, 0xd8, 0x98, 0x89, 0x99, 0x97,
+            0x84, 0x33,
+        ];
+        assert_eq!(
+            super::uuid_text(&raw),
+            "25539be8-6423-103e-add8-988999978433"
+        );
+    }
+}
