@@ -22,8 +22,12 @@ pub(super) fn preset() -> Mapping {
             row(P::Email, &["mail"]),
             // §1.8: national profiles by preference, legacy `National_1..4` understood.
             row(P::Profiles, &["ENTPersonProfils"]).required(),
-            // §1.7: a DN in the SDET LDAP, a UAI at Toutatice.
-            row(P::Structure, &["ENTPersonStructRattach"]),
+            // §1.7: a DN in the SDET LDAP, a UAI at Toutatice; RECIA's local `ESCOUAICourant` /
+            // `ESCOUAI` (UAIs) when the national attribute is absent.
+            row(
+                P::Structure,
+                &["ENTPersonStructRattach", "ESCOUAICourant", "ESCOUAI"],
+            ),
             // §1.7: dd/mm/yyyy.
             row(P::BirthDate, &["ENTPersonDateNaissance"]),
             row(P::DueDate, &[]),
