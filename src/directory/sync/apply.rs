@@ -113,8 +113,23 @@ impl Applier {
                 Msg::Deleted(kind, ids) => self.kind(kind).deleted.extend(ids),
                 Msg::Done { kind, by_absence } => self.kind(kind).by_absence = by_absence,
                 Msg::Finish(f) => {
+                    // The mass-delete guard, before anything is removed (the batches are committed, so
+                    // the reader sees them; only the sync writes directory persons).
+                    let people = self.kinds.remove(&Kind::People).unwrap_or_default();
+                    let active = self.store.read(mirror::active_directory_persons)?;
+                    let gone = gone_ids(&people, &active);
+                    if !gone.is_empty()
+                        && !self.opts.allow_mass_delete
+                        && gone.len() * 100 > self.opts.mass_delete_percent as usize * active.len()
+                    {
+                        return Err(DirError::MassDelete {
+                            would: gone.len(),
+                            total: active.len(),
+                            percent: self.opts.mass_delete_percent,
+                        });
+                    }
                     let store = self.store.clone();
-                    store.write(|tx| self.finish(tx, f, now))?;
+                    store.write(|tx| self.finish(tx, f, &gone, now))?;
                     if self.opts.bulk {
                         self.store.checkpoint()?;
                     }
@@ -155,7 +170,7 @@ impl Applier {
         Ok(())
     }
 
-    fn structure_index(&mut self, tx: &Transaction<'_>) -> Result<&StructureIndex, DirError> {
+    fn structure_index(&mut self, tx: &Transaction<'_>) -> store::Result<&StructureIndex> {
         if self.structures.is_none() {
             self.structures = Some(mirror::structure_index(tx)?);
         }
@@ -170,7 +185,7 @@ impl Applier {
     ) -> store::Result<()> {
         for (uuid, mut m) in items {
             m.record.entry_uuid = Some(uuid.clone());
-            let index = self.structure_index(tx).map_err(store_err)?;
+            let index = self.structure_index(tx)?;
             let structure = m
                 .structure
                 .as_ref()
@@ -283,7 +298,13 @@ impl Applier {
         Ok(())
     }
 
-    fn finish(&mut self, tx: &Transaction<'_>, f: Finish, now: Timestamp) -> store::Result<()> {
+    fn finish(
+        &mut self,
+        tx: &Transaction<'_>,
+        f: Finish,
+        gone: &[PersonId],
+        now: Timestamp,
+    ) -> store::Result<()> {
         // Parents' pupils and nested groups: every entry is in the mirror now.
         for (parent, keys) in std::mem::take(&mut self.pending_pupils) {
             let mut pupils = HashSet::new();
@@ -303,20 +324,8 @@ impl Applier {
                 mirror::set_group_children(tx, gid, &children)?;
             }
         }
-        // Deletions: persons first, under the mass-delete guard.
-        let people = self.kinds.remove(&Kind::People).unwrap_or_default();
-        let active = mirror::active_directory_persons(tx)?;
-        let gone: Vec<PersonId> = gone_ids(&people, &active);
-        if !gone.is_empty()
-            && !self.opts.allow_mass_delete
-            && gone.len() * 100 > self.opts.mass_delete_percent as usize * active.len()
-        {
-            return Err(store::StoreError::BadValue {
-                column: MASS_DELETE,
-                value: format!("{}/{}", gone.len(), active.len()),
-            });
-        }
-        for id in gone {
+        // Deletions: persons (checked by the guard), groups, structures.
+        for &id in gone {
             if mirror::remove_person(tx, id, now)? {
                 self.report.deleted += 1;
             } else {
@@ -358,19 +367,6 @@ impl Applier {
             )?;
         }
         Ok(())
-    }
-}
-
-/// Marker of the mass-delete refusal inside a store error (turned into `DirError::MassDelete`).
-pub const MASS_DELETE: &str = "mass-delete";
-
-fn store_err(e: DirError) -> store::StoreError {
-    match e {
-        DirError::Store(s) => s,
-        other => store::StoreError::BadValue {
-            column: "directory",
-            value: other.to_string(),
-        },
     }
 }
 

@@ -29,7 +29,7 @@ use super::client::{self, ConnectSettings, DirError, Searches};
 use super::mapping::Mapping;
 use crate::config::DirectoryConfig;
 use crate::store::cards::CardOptions;
-use crate::store::{Store, StoreError, sync_state};
+use crate::store::{Store, sync_state};
 
 /// The three searched bases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -313,21 +313,7 @@ fn run_inner(
         .join()
         .map_err(|_| DirError::Protocol("the sync writer stopped".into()))?;
     match (ldap_side, written) {
-        (Err(e), _) => Err(e),
-        (Ok(_), Err(DirError::Store(StoreError::BadValue { column, value })))
-            if column == apply::MASS_DELETE =>
-        {
-            let (would, total) = value
-                .split_once('/')
-                .map(|(a, b)| (a.parse().unwrap_or(0), b.parse().unwrap_or(0)))
-                .unwrap_or((0, 0));
-            Err(DirError::MassDelete {
-                would,
-                total,
-                percent: plan.mass_delete_percent,
-            })
-        }
-        (Ok(_), Err(e)) => Err(e),
+        (Err(e), _) | (Ok(_), Err(e)) => Err(e),
         (Ok(_), Ok(Some(report))) => Ok(report),
         (Ok(_), Ok(None)) => Err(DirError::Cancelled),
     }
