@@ -121,6 +121,19 @@ fn last_dn(data: &Path) -> String {
         .unwrap()
 }
 
+/// The persons listed in a group's own `member` attribute (origin bit 1).
+fn direct_members(store: &Store, gid: i64) -> HashSet<i64> {
+    store
+        .read(|c| {
+            let mut s = c.prepare(
+                "SELECT person_id FROM memberships WHERE group_id = ?1 AND origin & 1 != 0",
+            )?;
+            let r = s.query_map([gid], |r| r.get(0))?;
+            Ok(r.collect::<Result<_, _>>()?)
+        })
+        .unwrap()
+}
+
 const PEOPLE_SQL: &str =
     "SELECT COUNT(*) FROM persons WHERE source = 'ldap' AND departed_at IS NULL";
 
@@ -295,15 +308,7 @@ fn a_large_group_changes_by_membership_difference() {
             ))
         })
         .unwrap();
-    let rowids_before: HashSet<i64> = store
-        .read(|c| {
-            let mut s = c.prepare(
-                "SELECT person_id FROM memberships WHERE group_id = ?1 AND origin & 1 != 0",
-            )?;
-            let r = s.query_map([gid], |r| r.get(0))?;
-            Ok(r.collect::<Result<_, _>>()?)
-        })
-        .unwrap();
+    let rowids_before = direct_members(&store, gid);
     drop(store);
     slapd.modify(&format!(
         "dn: {dn}\nchangetype: modify\ndelete: member\nmember: {member_out}\n-\nadd: member\nmember: {outsider}\n\n"
@@ -312,15 +317,7 @@ fn a_large_group_changes_by_membership_difference() {
     assert_eq!(inc["groups"], 1, "{inc}");
     assert_eq!(inc["memberships"], 2, "one removal and one addition: {inc}");
     let store = Store::open(&data.join("guichet.db")).unwrap();
-    let after: HashSet<i64> = store
-        .read(|c| {
-            let mut s = c.prepare(
-                "SELECT person_id FROM memberships WHERE group_id = ?1 AND origin & 1 != 0",
-            )?;
-            let r = s.query_map([gid], |r| r.get(0))?;
-            Ok(r.collect::<Result<_, _>>()?)
-        })
-        .unwrap();
+    let after = direct_members(&store, gid);
     assert_eq!(after.len(), rowids_before.len());
     assert_eq!(after.symmetric_difference(&rowids_before).count(), 2);
 }

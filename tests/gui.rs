@@ -42,28 +42,11 @@ fn start(dir: &std::path::Path) -> App {
 }
 
 /// A simulator as tall as a 1280×2000 screen, so the whole person panel is on screen.
-fn ui(app: &App) -> iced_test::Simulator<'_, Message> {
-    iced_test::Simulator::with_size(
-        iced::Settings::default(),
-        iced::Size::new(1280.0, 2000.0),
-        app.view(),
-    )
-}
+use support::gui::shows;
 
-/// Clicks what `sel` finds and applies the resulting messages.
+/// Clicks what `label` finds and applies the resulting messages.
 fn click(app: &mut App, label: &str) -> bool {
-    let mut sim = ui(app);
-    if sim.click(label).is_err() {
-        return false;
-    }
-    for m in sim.into_messages().collect::<Vec<_>>() {
-        drive(app, m);
-    }
-    true
-}
-
-fn shows(app: &App, label: &str) -> bool {
-    ui(app).find(label).is_ok()
+    support::gui::click(app, label, drive)
 }
 
 #[test]

@@ -19,7 +19,7 @@ use guichet::i18n::{self, Lang};
 use guichet::secrets::{self, Secret};
 use guichet::store::{Store, group_tree, persons, sync_state};
 use guichet::ui_text;
-use iced::{Point, Size, touch};
+use iced::{Point, touch};
 use iced_test::selector::{self, Candidate};
 
 /// The messages of one sync, run to the end on this thread as the window's worker thread would.
@@ -97,30 +97,11 @@ fn demo_store(dir: &std::path::Path) -> Store {
     store
 }
 
-/// Height of the simulated screen: tall enough for the whole Directory form.
-const HEIGHT: f32 = 2000.0;
+use support::gui::{HEIGHT, shows, ui};
 
-fn ui(app: &App) -> iced_test::Simulator<'_, Message> {
-    iced_test::Simulator::with_size(
-        iced::Settings::default(),
-        Size::new(1280.0, HEIGHT),
-        app.view(),
-    )
-}
-
+/// Clicks what `label` finds and applies the resulting messages.
 fn click(app: &mut App, label: &str) -> bool {
-    let mut sim = ui(app);
-    if sim.click(label).is_err() {
-        return false;
-    }
-    for m in sim.into_messages().collect::<Vec<_>>() {
-        drive(app, m);
-    }
-    true
-}
-
-fn shows(app: &App, label: &str) -> bool {
-    ui(app).find(label).is_ok()
+    support::gui::click(app, label, drive)
 }
 
 /// Whether some text on screen contains `part`.

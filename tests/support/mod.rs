@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+pub mod gui;
 pub mod slapd;
 
 use std::path::{Path, PathBuf};

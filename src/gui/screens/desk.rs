@@ -397,13 +397,7 @@ impl State {
             }
             None => text("…").size(15).into(),
         };
-        button(container(content).center_y(Length::Fill))
-            .on_press(Message::Open(index))
-            .style(theme::list_row(selected))
-            .width(Length::Fill)
-            .height(Length::Fixed(virtual_list::ROW_HEIGHT))
-            .padding([4, 10])
-            .into()
+        virtual_list::person_row(content, Message::Open(index), selected)
     }
 }
 

@@ -420,13 +420,7 @@ fn member_row(row: Option<&PersonRow>, id: PersonId) -> Element<'_, Message> {
         }
         None => text("…").size(15).into(),
     };
-    button(container(content).center_y(Length::Fill))
-        .on_press(Message::OpenMember(id))
-        .style(theme::list_row(false))
-        .width(Length::Fill)
-        .height(Length::Fixed(virtual_list::ROW_HEIGHT))
-        .padding([4, 10])
-        .into()
+    virtual_list::person_row(content, Message::OpenMember(id), false)
 }
 
 fn muted<'a>(s: String, size: f32) -> Element<'a, Message> {

@@ -6,6 +6,22 @@ use iced::{Element, Length};
 
 /// Height of one row, in logical pixels.
 pub const ROW_HEIGHT: f32 = 52.0;
+
+/// One clickable row of a person list (Desk results, group members): the content centred vertically,
+/// `ROW_HEIGHT` high, highlighted when `selected`.
+pub fn person_row<'a, Message: Clone + 'a>(
+    content: impl Into<Element<'a, Message>>,
+    on_press: Message,
+    selected: bool,
+) -> Element<'a, Message> {
+    iced::widget::button(iced::widget::container(content).center_y(Length::Fill))
+        .on_press(on_press)
+        .style(crate::gui::theme::list_row(selected))
+        .width(Length::Fill)
+        .height(Length::Fixed(ROW_HEIGHT))
+        .padding([4, 10])
+        .into()
+}
 /// Rows built beyond the visible ones, above and below.
 const OVERSCAN: usize = 6;
 
