@@ -103,6 +103,19 @@ fn main() {
     };
     let load_s = t.elapsed().as_secs_f64();
 
+    if std::env::var_os("GUICHET_BENCH_SERVE").is_some() {
+        // Profiling aid: keep the loaded slapd up and print how to reach it, until killed.
+        println!(
+            "url={} bind_dn={} password={} suffix={SUFFIX}",
+            slapd.url(),
+            slapd.reader_dn(),
+            slapd.reader_password()
+        );
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+
     let data = work.join("data");
     for (k, v) in [
         ("directory.url", slapd.url()),

@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use guichet::cli::{self, Cli};
 
+/// mimalloc instead of the system allocator: the directory sync allocates millions of small strings
+/// on one thread and frees them on another, where glibc's arenas contend (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     tracing_subscriber::fmt()

@@ -543,6 +543,39 @@ fn an_interrupted_sync_resumes_without_duplicates_or_losses() {
         ),
         7
     );
+    // The first load's suspended indexes and markers are gone, and its memberships (written only in
+    // its last transaction) are those of a load done in one go.
+    for index in [
+        "persons_sort",
+        "persons_dn_key",
+        "memberships_person",
+        "person_identifiers_value",
+    ] {
+        assert_eq!(
+            count(
+                &data,
+                &format!(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = '{index}'"
+                )
+            ),
+            1,
+            "{index}"
+        );
+    }
+    assert_eq!(
+        count(
+            &data,
+            "SELECT COUNT(*) FROM settings WHERE key LIKE 'index.%' OR key LIKE 'sync.first%'"
+        ),
+        0
+    );
+    let clean = tmp.path().join("clean");
+    configure(&clean, &slapd, "supann");
+    let one_go = sync(&clean, &slapd, &[]);
+    assert_eq!(one_go["added"], 30000);
+    let memberships = "SELECT COUNT(*) FROM memberships m JOIN persons p ON p.id = m.person_id";
+    assert!(count(&clean, memberships) > 30000);
+    assert_eq!(count(&data, memberships), count(&clean, memberships));
     let again = sync(&data, &slapd, &[]);
     assert_eq!(again["mode"], "incremental");
     assert_eq!(again["added"], 0);

@@ -33,6 +33,17 @@ impl Entry {
             .push(value);
     }
 
+    /// Adds all the values of one attribute, taking ownership (the sync's path: no copy per value).
+    pub fn push_values(&mut self, mut attr: String, values: Vec<String>) {
+        attr.make_ascii_lowercase();
+        match self.attrs.entry(attr) {
+            std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().extend(values),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(values);
+            }
+        }
+    }
+
     pub fn push_bin(&mut self, attr: &str, value: Vec<u8>) {
         self.bin_attrs
             .entry(attr.to_ascii_lowercase())
@@ -42,10 +53,12 @@ impl Entry {
 
     /// Every value of `attr` (case-insensitive name); empty when absent.
     pub fn all(&self, attr: &str) -> &[String] {
-        self.attrs
-            .get(&attr.to_ascii_lowercase())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        let found = if attr.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.attrs.get(&attr.to_ascii_lowercase())
+        } else {
+            self.attrs.get(attr)
+        };
+        found.map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The first non-blank value of `attr`, trimmed.

@@ -35,7 +35,7 @@ impl GroupKind {
 }
 
 /// A group as written to the mirror.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GroupRecord {
     /// Full name, unique: `esco:Etablissements:LYCEE_X_0290009C:2NDE:Eleves_2NDE1`.
     pub name: String,

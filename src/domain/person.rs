@@ -40,7 +40,7 @@ impl IdKind {
 }
 
 /// A person as written to the mirror (from the directory, a file, or the demo generator).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct PersonRecord {
     pub dn: Option<String>,
     pub entry_uuid: Option<String>,

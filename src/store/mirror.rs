@@ -447,11 +447,15 @@ pub fn set_pupils(
     Ok(())
 }
 
-/// Person ids by DN key, for resolving group members and parents' pupils.
-pub fn person_dn_index(conn: &Connection) -> Result<HashMap<String, PersonId>> {
+/// Calls `f` with the DN key and id of every person that has one (the sync's member index).
+pub fn each_person_dn(conn: &Connection, mut f: impl FnMut(&str, PersonId)) -> Result<()> {
     let mut stmt = conn.prepare("SELECT dn_key, id FROM persons WHERE dn_key IS NOT NULL")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<std::result::Result<_, _>>()?)
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let key: String = row.get(0)?;
+        f(&key, row.get(1)?);
+    }
+    Ok(())
 }
 
 pub fn person_by_dn(conn: &Connection, dn_key: &str) -> Result<Option<PersonId>> {
@@ -556,6 +560,91 @@ pub fn drop_empty_attribute_groups(tx: &Transaction<'_>) -> Result<usize> {
             AND NOT EXISTS (SELECT 1 FROM group_links l WHERE l.child_id = groups.id)",
         [ATTR_GROUP_SOURCE],
     )?)
+}
+
+/// Settings key present while a first load of the directory is under way (see [`begin_first_load`]).
+const FIRST_LOAD: &str = "sync.first_load";
+
+/// Whether the next sync is a first load: the mirror holds nothing from the directory yet, or a first
+/// load was interrupted.
+pub fn first_load_pending(conn: &Connection) -> Result<bool> {
+    Ok(super::settings::get(conn, FIRST_LOAD)?.is_some()
+        || conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM persons WHERE source = 'ldap')
+                AND NOT EXISTS (SELECT 1 FROM groups WHERE source IN ('ldap', ?1))",
+            [ATTR_GROUP_SOURCE],
+            |r| r.get(0),
+        )?)
+}
+
+/// Starts a first load. A first load writes memberships only in its last transaction (all at once,
+/// in key order: [`insert_memberships`]), so the marker stays until then; when a previous first load
+/// was interrupted, the digests of what it wrote are forgotten so that every entry is read again.
+/// The secondary indexes are dropped until the last transaction too.
+pub fn begin_first_load(tx: &Transaction<'_>) -> Result<()> {
+    if super::settings::get(tx, FIRST_LOAD)?.is_some() {
+        tx.execute(
+            "UPDATE persons SET sync_hash = NULL WHERE source = 'ldap'",
+            [],
+        )?;
+        tx.execute(
+            "UPDATE groups SET sync_hash = NULL WHERE source = 'ldap'",
+            [],
+        )?;
+    } else {
+        super::settings::set(tx, FIRST_LOAD, "1")?;
+    }
+    super::suspend_secondary_indexes_in(tx)
+}
+
+/// A membership waiting to be written by a first load: (group, person, origin bits). Ids of a first
+/// load are new rows, far below `u32::MAX`; larger ones are written at once instead.
+pub type PendingMembership = (u32, u32, u8);
+
+/// Writes the memberships gathered by a first load and ends it: sorted by key, one row per (group,
+/// person) with the origins merged (the secondary indexes are suspended meanwhile, see
+/// `store::suspend_secondary_indexes_in`). Returns the number of rows written.
+pub fn insert_memberships(
+    tx: &Transaction<'_>,
+    pending: &mut Vec<PendingMembership>,
+) -> Result<usize> {
+    pending.sort_unstable();
+    let mut rows = 0;
+    {
+        let mut add = tx.prepare(
+            "INSERT INTO memberships (group_id, person_id, origin) VALUES (?1, ?2, ?3)
+             ON CONFLICT(group_id, person_id) DO UPDATE SET origin = origin | excluded.origin",
+        )?;
+        let mut i = 0;
+        while i < pending.len() {
+            let (g, p, mut origin) = pending[i];
+            i += 1;
+            while i < pending.len() && pending[i].0 == g && pending[i].1 == p {
+                origin |= pending[i].2;
+                i += 1;
+            }
+            add.execute(params![g, p, origin])?;
+            rows += 1;
+        }
+    }
+    *pending = Vec::new();
+    tx.execute("DELETE FROM settings WHERE key = ?1", [FIRST_LOAD])?;
+    Ok(rows)
+}
+
+/// Adds one membership origin (the upsert used outside first loads).
+pub fn add_membership(
+    tx: &Transaction<'_>,
+    group: i64,
+    person: PersonId,
+    origin: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO memberships (group_id, person_id, origin) VALUES (?1, ?2, ?3)
+         ON CONFLICT(group_id, person_id) DO UPDATE SET origin = origin | excluded.origin",
+    )?
+    .execute(params![group, person, origin])?;
+    Ok(())
 }
 
 /// Total memberships, for the sync report.

@@ -30,46 +30,93 @@ const COLUMNS: &str = "dn, entry_uuid, uid, eppn, supann_etu_id, supann_emp_id, 
     birth_name, display_name, civility, birth_date, email, affiliation, structure_id, due_date, editable,
     folded_surname, folded_given, sort_key, source, dn_key, sync_hash, updated_at";
 
-/// The values of `COLUMNS`, as `:name` parameters in the same order.
-fn values(
-    rec: &PersonRecord,
-    structure_id: Option<i64>,
-    sync: Option<SyncFacts<'_>>,
-    now: &str,
-) -> Vec<Box<dyn ToSql>> {
-    vec![
-        Box::new(rec.dn.clone()),
-        Box::new(rec.entry_uuid.clone()),
-        Box::new(rec.uid.clone()),
-        Box::new(rec.eppn.clone()),
-        Box::new(rec.supann_etu_id.clone()),
-        Box::new(rec.supann_emp_id.clone()),
-        Box::new(rec.ine.clone()),
-        Box::new(rec.ent_login.clone()),
-        Box::new(rec.surname.clone()),
-        Box::new(rec.given_name.clone()),
-        Box::new(rec.birth_name.clone()),
-        Box::new(rec.display_name()),
-        Box::new(rec.civility.clone()),
-        Box::new(rec.birth_date.map(|d| d.to_string())),
-        Box::new(rec.email.clone()),
-        Box::new(rec.affiliation.clone()),
-        Box::new(structure_id),
-        Box::new(rec.due_date.map(|d| d.to_string())),
-        Box::new(rec.editable),
-        Box::new(names::fold(&rec.surname)),
-        Box::new(names::fold(&rec.given_name)),
-        Box::new(names::sort_key(&rec.surname, &rec.given_name)),
-        Box::new(rec.source.clone()),
-        Box::new(sync.map(|s| s.dn_key.to_string())),
-        Box::new(sync.map(|s| s.hash.to_string())),
-        Box::new(now.to_string()),
+/// The values of `COLUMNS` that are computed from the record (the others are bound from it directly).
+struct Computed {
+    display_name: String,
+    birth_date: Option<String>,
+    due_date: Option<String>,
+    folded_surname: String,
+    folded_given: String,
+    sort_key: String,
+}
+
+impl Computed {
+    fn of(rec: &PersonRecord) -> Computed {
+        Computed {
+            display_name: rec.display_name(),
+            birth_date: rec.birth_date.map(|d| d.to_string()),
+            due_date: rec.due_date.map(|d| d.to_string()),
+            folded_surname: names::fold(&rec.surname),
+            folded_given: names::fold(&rec.given_name),
+            sort_key: names::sort_key(&rec.surname, &rec.given_name),
+        }
+    }
+}
+
+/// The values of `COLUMNS`, in the same order, borrowed (a sync binds hundreds of thousands of rows).
+fn values<'a>(
+    rec: &'a PersonRecord,
+    computed: &'a Computed,
+    structure_id: &'a Option<i64>,
+    sync: &'a (Option<&'a str>, Option<&'a str>),
+    now: &'a dyn ToSql,
+) -> [&'a dyn ToSql; 26] {
+    [
+        &rec.dn,
+        &rec.entry_uuid,
+        &rec.uid,
+        &rec.eppn,
+        &rec.supann_etu_id,
+        &rec.supann_emp_id,
+        &rec.ine,
+        &rec.ent_login,
+        &rec.surname,
+        &rec.given_name,
+        &rec.birth_name,
+        &computed.display_name,
+        &rec.civility,
+        &computed.birth_date,
+        &rec.email,
+        &rec.affiliation,
+        structure_id,
+        &computed.due_date,
+        &rec.editable,
+        &computed.folded_surname,
+        &computed.folded_given,
+        &computed.sort_key,
+        &rec.source,
+        &sync.0,
+        &sync.1,
+        now,
     ]
 }
 
 fn column_names() -> impl Iterator<Item = &'static str> {
     COLUMNS.split(',').map(str::trim)
 }
+
+static INSERT_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let marks: Vec<String> = (1..=column_names().count())
+        .map(|i| format!("?{i}"))
+        .collect();
+    format!(
+        "INSERT INTO persons ({COLUMNS}, created_at) VALUES ({}, ?{})",
+        marks.join(", "),
+        marks.len()
+    )
+});
+
+static UPDATE_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let sets: Vec<String> = column_names()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 1))
+        .collect();
+    format!(
+        "UPDATE persons SET {}, departed_at = NULL WHERE id = ?{}",
+        sets.join(", "),
+        sets.len() + 1
+    )
+});
 
 /// Inserts a person with an already resolved structure; returns the new id.
 pub fn insert_with(
@@ -80,17 +127,10 @@ pub fn insert_with(
     now: Timestamp,
 ) -> Result<PersonId> {
     let now = ts(now);
-    let marks: Vec<String> = (1..=column_names().count())
-        .map(|i| format!("?{i}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO persons ({COLUMNS}, created_at) VALUES ({}, ?{})",
-        marks.join(", "),
-        marks.len()
-    );
-    let vals = values(rec, structure_id, sync, &now);
-    tx.prepare_cached(&sql)?
-        .execute(rusqlite::params_from_iter(vals.iter()))?;
+    let computed = Computed::of(rec);
+    let sync = (sync.map(|s| s.dn_key), sync.map(|s| s.hash));
+    let vals = values(rec, &computed, &structure_id, &sync, &now);
+    tx.prepare_cached(&INSERT_SQL)?.execute(&vals[..])?;
     let id = tx.last_insert_rowid();
     insert_identifiers(tx, id, rec)?;
     Ok(id)
@@ -106,19 +146,12 @@ pub fn update_with(
     now: Timestamp,
 ) -> Result<()> {
     let now = ts(now);
-    let sets: Vec<String> = column_names()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ?{}", i + 1))
-        .collect();
-    let vals = values(rec, structure_id, Some(sync), &now);
-    let sql = format!(
-        "UPDATE persons SET {}, departed_at = NULL WHERE id = ?{}",
-        sets.join(", "),
-        vals.len() + 1
-    );
-    let mut params: Vec<&dyn ToSql> = vals.iter().map(|b| b.as_ref()).collect();
+    let computed = Computed::of(rec);
+    let sync = (Some(sync.dn_key), Some(sync.hash));
+    let vals = values(rec, &computed, &structure_id, &sync, &now);
+    let mut params: Vec<&dyn ToSql> = vals.to_vec();
     params.push(&id);
-    tx.prepare_cached(&sql)?.execute(params.as_slice())?;
+    tx.prepare_cached(&UPDATE_SQL)?.execute(params.as_slice())?;
     let current: Vec<(String, String)> = {
         let mut stmt = tx.prepare_cached(
             "SELECT kind, value FROM person_identifiers WHERE person_id = ?1 ORDER BY kind, value",

@@ -3,7 +3,7 @@
 //! installation with `[directory.mapping]` overrides in the settings file.
 //! Facts: `reference/formats.md` §1 (SDET), §4 (SupAnn, eduPerson, SCHAC), §9 (Grouper), §10.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use super::entry::{Entry, dn_key};
 use crate::domain::group::{GroupKind, GroupRecord, short_name};
@@ -66,7 +66,7 @@ pub struct ClassRef {
 }
 
 /// A person entry, mapped.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct MappedPerson {
     /// `dn` and `entry_uuid` are set from the entry; `source` is `ldap`; `structure_code` is set when the
     /// attribute holds a code, left `None` when it holds a DN (see `structure`).
@@ -97,8 +97,9 @@ pub struct MappedStructure {
 pub struct MappedGroup {
     pub record: GroupRecord,
     pub dn: String,
-    /// `member` / `uniqueMember` DNs: persons or nested groups (the sync tells which).
-    pub member_dns: Vec<String>,
+    /// `member` / `uniqueMember` DNs as comparison keys (`dn_key`), sorted and unique: persons or
+    /// nested groups (the sync tells which).
+    pub member_keys: Vec<String>,
 }
 
 /// Why an entry could not be mapped; the sync skips it and reports the reason.
@@ -524,13 +525,14 @@ impl Mapping {
         let display_name = r
             .text(G::DisplayName)?
             .unwrap_or_else(|| short_name(&name).to_owned());
-        let mut seen = HashSet::new();
-        let member_dns = r
+        let mut member_keys: Vec<String> = r
             .list(G::Members)?
-            .into_iter()
-            .chain(r.list(G::UniqueMembers)?)
-            .filter(|dn| seen.insert(dn_key(dn)))
+            .iter()
+            .chain(&r.list(G::UniqueMembers)?)
+            .map(|dn| dn_key(dn))
             .collect();
+        member_keys.sort_unstable();
+        member_keys.dedup();
         Ok(MappedGroup {
             record: GroupRecord {
                 kind: group_kind(&name),
@@ -539,7 +541,7 @@ impl Mapping {
                 source: "ldap".to_owned(),
             },
             dn: e.dn.clone(),
-            member_dns,
+            member_keys,
         })
     }
 }

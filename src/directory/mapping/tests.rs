@@ -227,10 +227,10 @@ mod groups {
             assert_eq!(g.record.source, "ldap");
             assert_eq!(g.dn, format!("cn={CLASS},ou=groups,dc=esco-centre,dc=fr"));
             assert_eq!(
-                g.member_dns,
+                g.member_keys,
                 [
-                    "uid=F1700ivg,ou=people,dc=esco-centre,dc=fr",
-                    "cn=esco:Etablissements:LYCEE_X_0290009C:Eleves,ou=groups,dc=x"
+                    "cn=esco:etablissements:lycee_x_0290009c:eleves,ou=groups,dc=x",
+                    "uid=f1700ivg,ou=people,dc=esco-centre,dc=fr",
                 ]
             );
         }
@@ -251,7 +251,7 @@ mod groups {
         assert_eq!(g.record.display_name, "Étudiants de l'UFR Sciences");
         assert_eq!(g.record.kind, GroupKind::Group);
         assert_eq!(
-            g.member_dns,
+            g.member_keys,
             [
                 "uid=a,ou=people,dc=univ-rennes,dc=fr",
                 "uid=b,ou=people,dc=univ-rennes,dc=fr"

@@ -3,29 +3,30 @@
 //! the cookies, in one last transaction.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use rusqlite::Transaction;
-use sha2::{Digest, Sha256};
 
+use super::ids::{DnIndex, IdSet};
+use super::items::{GroupItem, PersonItem};
 use super::{Kind, Mode, Report};
 use crate::directory::client::DirError;
 use crate::directory::dn_key;
-use crate::directory::mapping::{
-    self, ClassRef, MappedGroup, MappedPerson, MappedStructure, StructureRef,
-};
+use crate::directory::mapping::{self, ClassRef, MappedStructure, StructureRef};
 use crate::domain::card::PersonId;
 use crate::domain::group::GroupKind;
 use crate::store::cards::CardOptions;
-use crate::store::mirror::{self, Outcome, StructureIndex, Table};
+use crate::store::mirror::{self, Outcome, PendingMembership, StructureIndex, Table};
 use crate::store::persons::SyncFacts;
 use crate::store::{self, Store, due_dates, sync_state};
 
 /// A message from the LDAP side.
 pub enum Msg {
     Structures(Vec<(String, MappedStructure)>),
-    Persons(Vec<(String, MappedPerson)>),
-    Groups(Vec<(String, MappedGroup)>),
+    Persons(Vec<PersonItem>),
+    Groups(Vec<GroupItem>),
     /// Entries the server reports present (unchanged) or that could not be mapped: never deleted.
     Seen(Kind, Vec<String>),
     /// Entries the server reports deleted.
@@ -52,12 +53,20 @@ pub struct Options {
     pub allow_mass_delete: bool,
     pub mass_delete_percent: u32,
     pub cards: CardOptions,
+    /// Many entries to write: the search index is rebuilt at the end and batches share transactions.
     pub bulk: bool,
+    /// The mirror holds nothing from the directory yet (see `mirror::first_load_pending`):
+    /// memberships are gathered and written at once in the last transaction.
+    pub first_load: bool,
 }
+
+/// How long a bulk load keeps one transaction open, and how many entries it puts in one at most.
+const BULK_TRANSACTION: Duration = Duration::from_secs(1);
+const BULK_ENTRIES: usize = 10_000;
 
 #[derive(Default)]
 struct KindState {
-    seen: HashSet<String>,
+    seen: IdSet,
     deleted: Vec<String>,
     by_absence: bool,
 }
@@ -69,9 +78,11 @@ pub struct Applier {
     kinds: HashMap<Kind, KindState>,
     structures: Option<StructureIndex>,
     groups: mirror::GroupCache,
-    person_index: Option<HashMap<String, PersonId>>,
+    person_index: Option<DnIndex>,
     pending_pupils: Vec<(PersonId, Vec<String>)>,
     pending_children: Vec<(i64, Vec<String>)>,
+    /// First load: memberships waiting for the last transaction.
+    pending_memberships: Vec<PendingMembership>,
     memberships: usize,
 }
 
@@ -87,82 +98,134 @@ impl Applier {
             person_index: None,
             pending_pupils: Vec::new(),
             pending_children: Vec::new(),
+            pending_memberships: Vec::new(),
             memberships: 0,
         }
     }
 
     /// Applies messages until `Finish` (or the channel closes: the LDAP side failed, nothing more
-    /// is written).
+    /// is written). Each batch is one transaction; a bulk load groups batches into transactions of
+    /// about a second, so the hot index pages are written to the log once per second instead of once
+    /// per batch.
     pub fn run(mut self, rx: std::sync::mpsc::Receiver<Msg>) -> Result<Option<Report>, DirError> {
         if self.opts.bulk {
             self.store.suspend_index_durably()?;
         }
-        while let Ok(msg) = rx.recv() {
-            let now = Timestamp::now();
-            match msg {
-                Msg::Structures(items) => self.structures(items)?,
-                Msg::Persons(items) => {
-                    let store = self.store.clone();
-                    store.write(|tx| self.persons(tx, items, now))?;
-                }
-                Msg::Groups(items) => {
-                    let store = self.store.clone();
-                    store.write(|tx| self.groups(tx, items))?;
-                }
-                Msg::Seen(kind, ids) => self.kind(kind).seen.extend(ids),
-                Msg::Deleted(kind, ids) => self.kind(kind).deleted.extend(ids),
-                Msg::Done { kind, by_absence } => self.kind(kind).by_absence = by_absence,
-                Msg::Finish(f) => {
-                    // The mass-delete guard, before anything is removed (the batches are committed, so
-                    // the reader sees them; only the sync writes directory persons).
-                    let people = self.kinds.remove(&Kind::People).unwrap_or_default();
-                    let active = self.store.read(mirror::active_directory_persons)?;
-                    let gone = gone_ids(&people, &active);
-                    if !gone.is_empty()
-                        && !self.opts.allow_mass_delete
-                        && gone.len() * 100 > self.opts.mass_delete_percent as usize * active.len()
-                    {
-                        return Err(DirError::MassDelete {
-                            would: gone.len(),
-                            total: active.len(),
-                            percent: self.opts.mass_delete_percent,
-                        });
+        if self.opts.first_load {
+            self.store.write(mirror::begin_first_load)?;
+        }
+        let mut next = rx.recv().ok();
+        while let Some(msg) = next.take() {
+            let msg = match msg {
+                Msg::Finish(f) => return self.finish_all(f).map(Some),
+                other => other,
+            };
+            let store = self.store.clone();
+            store.write(|tx| {
+                let started = Instant::now();
+                let mut msg = msg;
+                let mut entries = 0;
+                loop {
+                    entries += self.apply(tx, msg, Timestamp::now())?;
+                    let left = BULK_TRANSACTION.saturating_sub(started.elapsed());
+                    if !self.opts.bulk || left.is_zero() || entries >= BULK_ENTRIES {
+                        next = rx.recv().ok();
+                        return Ok(());
                     }
-                    let store = self.store.clone();
-                    store.write(|tx| self.finish(tx, f, &gone, now))?;
-                    if self.opts.bulk {
-                        self.store.checkpoint()?;
+                    match rx.recv_timeout(left) {
+                        Ok(Msg::Finish(f)) => {
+                            next = Some(Msg::Finish(f));
+                            return Ok(());
+                        }
+                        Ok(m) => msg = m,
+                        Err(RecvTimeoutError::Timeout) => {
+                            next = rx.recv().ok();
+                            return Ok(());
+                        }
+                        Err(RecvTimeoutError::Disconnected) => return Ok(()),
                     }
-                    return Ok(Some(self.report));
                 }
-            }
+            })?;
         }
         Ok(None)
+    }
+
+    /// Applies one message in the current transaction; returns the number of entries it carried.
+    fn apply(&mut self, tx: &Transaction<'_>, msg: Msg, now: Timestamp) -> store::Result<usize> {
+        let entries = match &msg {
+            Msg::Structures(v) => v.len(),
+            Msg::Persons(v) => v.len(),
+            Msg::Groups(v) => v.len(),
+            _ => 0,
+        };
+        match msg {
+            Msg::Structures(items) => self.structures(tx, items)?,
+            Msg::Persons(items) => self.persons(tx, items, now)?,
+            Msg::Groups(items) => self.groups(tx, items)?,
+            Msg::Seen(kind, ids) => self.kind(kind).seen.extend(ids),
+            Msg::Deleted(kind, ids) => self.kind(kind).deleted.extend(ids),
+            Msg::Done { kind, by_absence } => {
+                tracing::debug!(?kind, "sync: search applied");
+                self.kind(kind).by_absence = by_absence;
+            }
+            Msg::Finish(_) => unreachable!("Finish is handled by run"),
+        }
+        Ok(entries)
+    }
+
+    /// The mass-delete guard, then the last transaction.
+    fn finish_all(mut self, f: Finish) -> Result<Report, DirError> {
+        // The guard runs before anything is removed (the batches are committed, so the reader sees
+        // them; only the sync writes directory persons).
+        let now = Timestamp::now();
+        let people = self.kinds.remove(&Kind::People).unwrap_or_default();
+        let active = self.store.read(mirror::active_directory_persons)?;
+        let gone = gone_ids(&people, &active);
+        let total = active.len();
+        drop(people);
+        drop(active);
+        if !gone.is_empty()
+            && !self.opts.allow_mass_delete
+            && gone.len() * 100 > self.opts.mass_delete_percent as usize * total
+        {
+            return Err(DirError::MassDelete {
+                would: gone.len(),
+                total,
+                percent: self.opts.mass_delete_percent,
+            });
+        }
+        let store = self.store.clone();
+        store.write(|tx| self.finish(tx, f, &gone, now))?;
+        if self.opts.bulk {
+            self.store.checkpoint()?;
+            tracing::debug!("sync: checkpoint done");
+        }
+        Ok(self.report)
     }
 
     fn kind(&mut self, kind: Kind) -> &mut KindState {
         self.kinds.entry(kind).or_default()
     }
 
-    fn structures(&mut self, items: Vec<(String, MappedStructure)>) -> Result<(), DirError> {
-        let store = self.store.clone();
-        store.write(|tx| {
-            let mut parents = Vec::new();
-            for (uuid, m) in &items {
-                let (id, _) = mirror::upsert_structure(tx, &m.record, uuid, &dn_key(&m.dn))?;
-                let parent = m
-                    .parent
-                    .clone()
-                    .or_else(|| m.record.parent_code.clone().map(StructureRef::Code));
-                parents.push((id, parent));
-            }
-            let index = mirror::structure_index(tx)?;
-            for (id, parent) in parents {
-                let pid = parent.and_then(|p| resolve_structure(&index, &p).map(|(id, _)| id));
-                mirror::set_structure_parent(tx, id, pid)?;
-            }
-            Ok(())
-        })?;
+    fn structures(
+        &mut self,
+        tx: &Transaction<'_>,
+        items: Vec<(String, MappedStructure)>,
+    ) -> store::Result<()> {
+        let mut parents = Vec::new();
+        for (uuid, m) in &items {
+            let (id, _) = mirror::upsert_structure(tx, &m.record, uuid, &dn_key(&m.dn))?;
+            let parent = m
+                .parent
+                .clone()
+                .or_else(|| m.record.parent_code.clone().map(StructureRef::Code));
+            parents.push((id, parent));
+        }
+        let index = mirror::structure_index(tx)?;
+        for (id, parent) in parents {
+            let pid = parent.and_then(|p| resolve_structure(&index, &p).map(|(id, _)| id));
+            mirror::set_structure_parent(tx, id, pid)?;
+        }
         for (uuid, _) in items {
             self.kind(Kind::Structures).seen.insert(uuid);
         }
@@ -180,11 +243,11 @@ impl Applier {
     fn persons(
         &mut self,
         tx: &Transaction<'_>,
-        items: Vec<(String, MappedPerson)>,
+        items: Vec<PersonItem>,
         now: Timestamp,
     ) -> store::Result<()> {
-        for (uuid, mut m) in items {
-            m.record.entry_uuid = Some(uuid.clone());
+        for item in items {
+            let m = &item.mapped;
             let index = self.structure_index(tx)?;
             let structure = m
                 .structure
@@ -195,19 +258,18 @@ impl Applier {
                 .iter()
                 .filter_map(|c| class_group(index, c))
                 .collect();
-            let key = m.record.dn.as_deref().map(dn_key).unwrap_or_default();
-            let hash = digest(&m, structure.as_ref().map(|s| s.0));
+            let hash = item.hash(structure.as_ref().map(|s| s.0));
             let (id, outcome) = mirror::upsert_person(
                 tx,
                 &m.record,
                 structure.map(|s| s.0),
                 SyncFacts {
-                    dn_key: &key,
+                    dn_key: &item.dn_key,
                     hash: &hash,
                 },
                 now,
             )?;
-            self.kind(Kind::People).seen.insert(uuid);
+            self.kind(Kind::People).seen.insert(item.uuid.clone());
             match outcome {
                 Outcome::Unchanged => continue,
                 Outcome::Added => self.report.added += 1,
@@ -231,7 +293,11 @@ impl Applier {
                 };
                 groups.insert(self.groups.ensure(tx, &name, &display, kind)?);
             }
-            if outcome == Outcome::Modified || !groups.is_empty() {
+            if self.opts.first_load {
+                for g in groups {
+                    self.add_membership(tx, g, id, mirror::FROM_PERSON)?;
+                }
+            } else if outcome == Outcome::Modified || !groups.is_empty() {
                 let (a, r) = mirror::set_person_groups(tx, id, &groups)?;
                 self.memberships += a + r;
             }
@@ -248,40 +314,26 @@ impl Applier {
         Ok(())
     }
 
-    fn groups(
-        &mut self,
-        tx: &Transaction<'_>,
-        items: Vec<(String, MappedGroup)>,
-    ) -> store::Result<()> {
+    fn groups(&mut self, tx: &Transaction<'_>, items: Vec<GroupItem>) -> store::Result<()> {
         if self.person_index.is_none() && self.opts.bulk {
-            self.person_index = Some(mirror::person_dn_index(tx)?);
+            let mut index = DnIndex::new();
+            mirror::each_person_dn(tx, |key, id| index.insert(key, id))?;
+            self.person_index = Some(index);
         }
-        for (uuid, m) in items {
-            let key = dn_key(&m.dn);
-            let mut members: Vec<String> = m.member_dns.iter().map(|d| dn_key(d)).collect();
-            members.sort();
-            members.dedup();
-            let hash = {
-                let mut h = Sha256::new();
-                h.update(format!("{:?}", m.record));
-                for k in &members {
-                    h.update(k.as_bytes());
-                    h.update([0]);
-                }
-                hex(&h.finalize())
-            };
-            let (gid, outcome) = mirror::upsert_group(tx, &m.record, &uuid, &key, &hash)?;
-            self.groups.remember(&m.record.name, gid);
-            self.kind(Kind::Groups).seen.insert(uuid);
+        for item in items {
+            let (gid, outcome) =
+                mirror::upsert_group(tx, &item.record, &item.uuid, &item.dn_key, &item.hash)?;
+            self.groups.remember(&item.record.name, gid);
+            self.kind(Kind::Groups).seen.insert(item.uuid);
             if outcome == Outcome::Unchanged {
                 continue;
             }
             self.report.groups += 1;
             let mut persons = HashSet::new();
             let mut others = Vec::new();
-            for k in members {
+            for k in item.members {
                 let found = match &self.person_index {
-                    Some(idx) => idx.get(&k).copied(),
+                    Some(idx) => idx.get(&k),
                     None => mirror::person_by_dn(tx, &k)?,
                 };
                 match found {
@@ -291,11 +343,37 @@ impl Applier {
                     None => others.push(k),
                 }
             }
-            let (a, r) = mirror::set_group_members(tx, gid, &persons)?;
-            self.memberships += a + r;
+            if self.opts.first_load {
+                for p in persons {
+                    self.add_membership(tx, gid, p, mirror::FROM_GROUP)?;
+                }
+            } else {
+                let (a, r) = mirror::set_group_members(tx, gid, &persons)?;
+                self.memberships += a + r;
+            }
             self.pending_children.push((gid, others));
         }
         Ok(())
+    }
+
+    /// A first load keeps the membership for the last transaction.
+    fn add_membership(
+        &mut self,
+        tx: &Transaction<'_>,
+        group: i64,
+        person: PersonId,
+        origin: i64,
+    ) -> store::Result<()> {
+        match (u32::try_from(group), u32::try_from(person)) {
+            (Ok(g), Ok(p)) => {
+                self.pending_memberships.push((g, p, origin as u8));
+                Ok(())
+            }
+            _ => {
+                self.memberships += 1;
+                mirror::add_membership(tx, group, person, origin)
+            }
+        }
     }
 
     fn finish(
@@ -305,6 +383,21 @@ impl Applier {
         gone: &[PersonId],
         now: Timestamp,
     ) -> store::Result<()> {
+        let step = Instant::now();
+        let lap = |what: &str| {
+            tracing::debug!(
+                step = what,
+                ms = step.elapsed().as_millis() as u64,
+                "sync finish"
+            )
+        };
+        if self.opts.first_load {
+            self.memberships += mirror::insert_memberships(tx, &mut self.pending_memberships)?;
+            lap("memberships");
+        }
+        // The lookups below need the indexes a first load suspended.
+        store::restore_secondary_indexes_in(tx)?;
+        lap("indexes");
         // Parents' pupils and nested groups: every entry is in the mirror now.
         for (parent, keys) in std::mem::take(&mut self.pending_pupils) {
             let mut pupils = HashSet::new();
@@ -324,6 +417,7 @@ impl Applier {
                 mirror::set_group_children(tx, gid, &children)?;
             }
         }
+        lap("links");
         // Deletions: persons (checked by the guard), groups, structures.
         for &id in gone {
             if mirror::remove_person(tx, id, now)? {
@@ -344,11 +438,15 @@ impl Applier {
                 }
             }
         }
+        lap("deletions");
         self.memberships += mirror::flatten_nested(tx)?;
+        lap("nesting");
         mirror::drop_empty_attribute_groups(tx)?;
         let today = now.to_zoned(jiff::tz::TimeZone::system()).date();
         self.report.cards = due_dates::apply(tx, today, &self.opts.cards, now)?.len();
+        lap("due dates");
         store::resume_index_in(tx)?;
+        lap("search index");
         self.report.memberships = self.memberships;
         self.report.mode = f.mode;
         self.report.entries = f.entries;
@@ -376,14 +474,14 @@ fn gone_ids(state: &KindState, known: &HashMap<String, i64>) -> Vec<i64> {
     let mut out: Vec<i64> = state
         .deleted
         .iter()
-        .filter(|u| !state.seen.contains(*u))
+        .filter(|u| !state.seen.contains(u))
         .filter_map(|u| known.get(u).copied())
         .collect();
     if state.by_absence {
         out.extend(
             known
                 .iter()
-                .filter(|(u, _)| !state.seen.contains(*u))
+                .filter(|(u, _)| !state.seen.contains(u))
                 .map(|(_, id)| *id),
         );
     }
@@ -420,22 +518,6 @@ fn class_group(index: &StructureIndex, c: &ClassRef) -> Option<(String, String, 
     } else {
         (format!("{code}:Classes:{class}"), class.to_string(), false)
     })
-}
-
-fn digest(m: &MappedPerson, structure: Option<i64>) -> String {
-    let mut h = Sha256::new();
-    h.update(format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-        m.record, m.structure, m.member_of, m.classes, m.pupils, structure
-    ));
-    if let Some(p) = &m.photo {
-        h.update(p);
-    }
-    hex(&h.finalize())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn jpeg_dimensions(jpeg: &[u8]) -> Option<(u32, u32)> {

@@ -14,6 +14,8 @@
 //! sync resumes from the previous cookie and re-applies entries idempotently (keyed by entryUUID).
 
 mod apply;
+mod ids;
+mod items;
 mod search;
 
 use std::sync::atomic::AtomicBool;
@@ -29,7 +31,7 @@ use super::client::{self, ConnectSettings, DirError, Searches};
 use super::mapping::Mapping;
 use crate::config::DirectoryConfig;
 use crate::store::cards::CardOptions;
-use crate::store::{Store, sync_state};
+use crate::store::{Store, mirror, sync_state};
 
 /// The three searched bases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -267,12 +269,14 @@ fn run_inner(
     });
     let (tx, rx) = mpsc::sync_channel::<Msg>(4);
     let applier_store = store.clone();
-    let bulk_hint = plan.full || fresh;
+    let first_load = store.read(mirror::first_load_pending)?;
+    let bulk_hint = plan.full || fresh || first_load;
     let options = Options {
         allow_mass_delete: plan.allow_mass_delete,
         mass_delete_percent: plan.mass_delete_percent,
         cards: plan.cards.clone(),
         bulk: bulk_hint,
+        first_load,
     };
     let writer = std::thread::Builder::new()
         .name("guichet-sync-writer".into())
@@ -297,7 +301,13 @@ fn run_inner(
                 .enable_all()
                 .build()
                 .map_err(|e| DirError::Protocol(e.to_string()))?;
-            rt.block_on(search::fetch(ctx, &kinds, cookies, bulk_hint, full_due))
+            // Unconstrained: the consumer drains what the connection task decoded before that task
+            // runs again, so the connection reads from the socket only as fast as the writer takes
+            // batches (the sync channel blocks this thread). Otherwise ldap3's unbounded channel
+            // would hold the whole directory while the writer lags.
+            rt.block_on(tokio::task::unconstrained(search::fetch(
+                ctx, &kinds, cookies, bulk_hint, full_due,
+            )))
         }))
         .unwrap_or_else(|panic| {
             let what = panic

@@ -13,6 +13,7 @@ use ldap3::controls::{
 use ldap3::{Ldap, Scope, SearchEntry};
 
 use super::apply::{Finish, Msg};
+use super::items::{GroupItem, PersonItem};
 use super::{Kind, Mode, Phase, Plan, Progress};
 use crate::directory::client::{self, DirError};
 use crate::directory::{Entry, dn_key};
@@ -132,8 +133,8 @@ impl From<DirError> for Stop {
 /// Mapped entries waiting to be sent.
 enum Batch {
     Structures(Vec<(String, crate::directory::mapping::MappedStructure)>),
-    Persons(Vec<(String, crate::directory::mapping::MappedPerson)>),
-    Groups(Vec<(String, crate::directory::mapping::MappedGroup)>),
+    Persons(Vec<PersonItem>),
+    Groups(Vec<GroupItem>),
 }
 
 impl Batch {
@@ -208,11 +209,11 @@ impl Reader<'_> {
                 .err(),
             Batch::Persons(v) => mapping
                 .map_person(&entry)
-                .map(|m| v.push((uuid.clone(), m)))
+                .map(|m| v.push(PersonItem::new(uuid.clone(), m)))
                 .err(),
             Batch::Groups(v) => mapping
                 .map_group(&entry)
-                .map(|m| v.push((uuid.clone(), m)))
+                .map(|m| v.push(GroupItem::new(uuid.clone(), m)))
                 .err(),
         };
         if let Some(e) = failed {
@@ -403,9 +404,7 @@ impl Reader<'_> {
 fn to_entry(se: SearchEntry) -> Entry {
     let mut e = Entry::new(se.dn);
     for (k, vs) in se.attrs {
-        for v in vs {
-            e.push(&k, v);
-        }
+        e.push_values(k, vs);
     }
     for (k, vs) in se.bin_attrs {
         for v in vs {

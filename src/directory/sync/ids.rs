@@ -1,0 +1,132 @@
+//! Compact in-memory sets for a sync of a large directory: the entries seen (by entryUUID) and the
+//! persons by DN key. Held for the whole sync, so their size is the sync's memory floor.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+
+use crate::domain::card::PersonId;
+
+/// Entry ids (see `search::entry_uuid`): entryUUIDs as 128-bit numbers, other ids (`dn:…`) as text.
+#[derive(Debug, Default)]
+pub struct IdSet {
+    uuids: HashSet<u128>,
+    others: HashSet<String>,
+}
+
+impl IdSet {
+    pub fn insert(&mut self, id: String) {
+        match uuid_value(&id) {
+            Some(u) => {
+                self.uuids.insert(u);
+            }
+            None => {
+                self.others.insert(id);
+            }
+        }
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        match uuid_value(id) {
+            Some(u) => self.uuids.contains(&u),
+            None => self.others.contains(id),
+        }
+    }
+}
+
+impl Extend<String> for IdSet {
+    fn extend<T: IntoIterator<Item = String>>(&mut self, iter: T) {
+        for id in iter {
+            self.insert(id);
+        }
+    }
+}
+
+/// The value of an RFC 4122 text UUID in lower case (`25539be8-6423-103e-add8-988999978433`), the
+/// form the sync gives every entryUUID; `None` for anything else.
+fn uuid_value(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u128::from(d);
+    }
+    Some(v)
+}
+
+/// Person ids by DN key, keyed by a 128-bit fingerprint of the key (two independent hashes with keys
+/// drawn for this process): a tenth of the memory of the keys themselves, and a false match would
+/// take some 2^64 DNs.
+pub struct DnIndex {
+    hashers: (std::hash::RandomState, std::hash::RandomState),
+    ids: HashMap<u128, PersonId>,
+}
+
+impl DnIndex {
+    pub fn new() -> DnIndex {
+        DnIndex {
+            hashers: (Default::default(), Default::default()),
+            ids: HashMap::new(),
+        }
+    }
+
+    fn fingerprint(&self, key: &str) -> u128 {
+        (u128::from(self.hashers.0.hash_one(key)) << 64) | u128::from(self.hashers.1.hash_one(key))
+    }
+
+    pub fn insert(&mut self, key: &str, id: PersonId) {
+        let f = self.fingerprint(key);
+        self.ids.insert(f, id);
+    }
+
+    pub fn get(&self, key: &str) -> Option<PersonId> {
+        self.ids.get(&self.fingerprint(key)).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_stored_as_numbers_and_other_ids_as_text() {
+        let mut s = IdSet::default();
+        s.insert("25539be8-6423-103e-add8-988999978433".into());
+        s.insert("dn:uid=x,dc=example".into());
+        assert!(s.contains("25539be8-6423-103e-add8-988999978433"));
+        assert!(!s.contains("25539be8-6423-103e-add8-988999978434"));
+        assert!(s.contains("dn:uid=x,dc=example"));
+        assert!(!s.contains("dn:uid=y,dc=example"));
+        assert_eq!(s.uuids.len(), 1);
+        assert_eq!(s.others.len(), 1);
+        for odd in [
+            "",
+            "25539be8x6423-103e-add8-988999978433",
+            "25539BE8-6423-103E-ADD8-988999978433",
+        ] {
+            assert_eq!(uuid_value(odd), None, "{odd}");
+        }
+    }
+
+    #[test]
+    fn dn_index_finds_exact_keys_only() {
+        let mut idx = DnIndex::new();
+        idx.insert("uid=a,ou=people,dc=x", 1);
+        idx.insert("uid=b,ou=people,dc=x", 2);
+        assert_eq!(idx.get("uid=a,ou=people,dc=x"), Some(1));
+        assert_eq!(idx.get("uid=b,ou=people,dc=x"), Some(2));
+        assert_eq!(idx.get("uid=c,ou=people,dc=x"), None);
+    }
+}

@@ -1,0 +1,151 @@
+//! Entries made ready for the writer on the reading thread: DN keys, sorted member keys and digests
+//! are computed there, so the writer thread (the slower side of a sync) only writes.
+
+use std::hash::{Hash, Hasher};
+
+use sha2::{Digest, Sha256};
+
+use crate::directory::dn_key;
+use crate::directory::mapping::{MappedGroup, MappedPerson};
+use crate::domain::group::GroupRecord;
+
+/// A mapped person entry and what the writer needs to store it.
+pub struct PersonItem {
+    pub uuid: String,
+    pub dn_key: String,
+    /// Digest of the mapped entry; the writer adds the resolved structure (see [`PersonItem::hash`]).
+    digest: [u8; 16],
+    pub mapped: MappedPerson,
+}
+
+impl PersonItem {
+    pub fn new(uuid: String, mut mapped: MappedPerson) -> PersonItem {
+        mapped.record.entry_uuid = Some(uuid.clone());
+        let dn_key = mapped.record.dn.as_deref().map(dn_key).unwrap_or_default();
+        let digest = digest(&mapped);
+        PersonItem {
+            uuid,
+            dn_key,
+            digest,
+            mapped,
+        }
+    }
+
+    /// The stored digest (`persons.sync_hash`): the entry's and the id of the structure it resolved to,
+    /// so that a person is rewritten when their structure appears or changes in the mirror.
+    pub fn hash(&self, structure: Option<i64>) -> String {
+        let mut out = hex(&self.digest);
+        if let Some(id) = structure {
+            out.push('-');
+            out.push_str(&id.to_string());
+        }
+        out
+    }
+}
+
+/// A mapped group entry with its members as sorted, unique DN keys.
+pub struct GroupItem {
+    pub uuid: String,
+    pub dn_key: String,
+    pub record: GroupRecord,
+    pub members: Vec<String>,
+    /// Digest of the record and members (`groups.sync_hash`).
+    pub hash: String,
+}
+
+impl GroupItem {
+    pub fn new(uuid: String, mapped: MappedGroup) -> GroupItem {
+        let members = mapped.member_keys;
+        let hash = hex(&digest(&(&mapped.record, &members)));
+        GroupItem {
+            uuid,
+            dn_key: dn_key(&mapped.dn),
+            record: mapped.record,
+            members,
+            hash,
+        }
+    }
+}
+
+/// SHA-256 of a value's `Hash` feed, truncated to 128 bits: stable for a given build, which is all a
+/// "did this entry change since the last sync" test needs (a new build at worst rewrites each entry once).
+fn digest(value: &impl Hash) -> [u8; 16] {
+    struct Feed(Sha256);
+    impl Hasher for Feed {
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+        fn finish(&self) -> u64 {
+            0
+        }
+    }
+    let mut feed = Feed(Sha256::new());
+    value.hash(&mut feed);
+    let full = feed.0.finalize();
+    let mut out = [0; 16];
+    out.copy_from_slice(&full[..16]);
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::group::GroupKind;
+
+    fn group(members: &[&str]) -> MappedGroup {
+        MappedGroup {
+            record: GroupRecord {
+                name: "univ:etudiants".into(),
+                display_name: "Étudiants".into(),
+                kind: GroupKind::Group,
+                source: "ldap".into(),
+            },
+            dn: "cn=univ:etudiants,ou=groups,dc=x".into(),
+            member_keys: {
+                let mut keys: Vec<String> = members.iter().map(|m| dn_key(m)).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys
+            },
+        }
+    }
+
+    #[test]
+    fn member_order_and_case_do_not_change_a_group_digest() {
+        let a = GroupItem::new("u".into(), group(&["uid=a,dc=x", "uid=b,dc=x"]));
+        let b = GroupItem::new(
+            "u".into(),
+            group(&["UID=B,dc=x", "uid=a,dc=x", "uid=a,dc=x"]),
+        );
+        assert_eq!(a.hash, b.hash);
+        assert_eq!(a.members.len(), 2);
+        let c = GroupItem::new("u".into(), group(&["uid=a,dc=x"]));
+        assert_ne!(a.hash, c.hash);
+    }
+
+    #[test]
+    fn a_person_digest_follows_the_entry_and_its_structure() {
+        let mut m = MappedPerson::default();
+        m.record.surname = "Dupont".into();
+        m.record.dn = Some("uid=d,ou=people,dc=x".into());
+        let a = PersonItem::new("u".into(), m.clone());
+        assert_eq!(a.dn_key, dn_key("uid=d,ou=people,dc=x"));
+        assert_eq!(a.mapped.record.entry_uuid.as_deref(), Some("u"));
+        assert_eq!(
+            a.hash(None),
+            PersonItem::new("u".into(), m.clone()).hash(None)
+        );
+        assert_ne!(a.hash(None), a.hash(Some(3)));
+        m.record.given_name = "Zoé".into();
+        assert_ne!(a.hash(None), PersonItem::new("u".into(), m).hash(None));
+    }
+}
