@@ -188,8 +188,90 @@ fn tls_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, DirEr
 }
 
 /// Opens a connection (TLS as configured) and binds; the connection runs on the current tokio runtime.
+/// Receive buffer of the directory connection. ldap3's connection task decodes whatever the socket
+/// holds each time it runs, so this bounds the directory data in flight, hence the memory of a sync
+/// whose writer lags behind the server (large group entries expand several times once decoded).
+const RECEIVE_BUFFER: u32 = 256 * 1024;
+
+/// Opens the TCP connection of an `ldap://` or `ldaps://` URL with [`RECEIVE_BUFFER`]; `None` for
+/// other URLs (ldap3 opens those itself).
+async fn tcp_stream(
+    url: &str,
+    timeout: std::time::Duration,
+) -> std::io::Result<Option<std::net::TcpStream>> {
+    let Some((host, port)) = host_port(url) else {
+        return Ok(None);
+    };
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, format!("{host}: no address"));
+    let addrs = tokio::time::timeout(timeout, tokio::net::lookup_host((host.as_str(), port)))
+        .await
+        .map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("{host}: name lookup timed out"),
+            )
+        })??;
+    for addr in addrs {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_recv_buffer_size(RECEIVE_BUFFER)?;
+        match tokio::time::timeout(timeout, socket.connect(addr)).await {
+            Ok(Ok(stream)) => return stream.into_std().map(Some),
+            Ok(Err(e)) => last = e,
+            Err(_) => {
+                last = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("{addr}: connection timed out"),
+                )
+            }
+        }
+    }
+    Err(last)
+}
+
+/// Host and port of an `ldap://` or `ldaps://` URL (default ports 389 and 636).
+fn host_port(url: &str) -> Option<(String, u16)> {
+    let (rest, default) = if let Some(r) = strip_prefix_ci(url, "ldap://") {
+        (r, 389)
+    } else {
+        (strip_prefix_ci(url, "ldaps://")?, 636)
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (h, after) = v6.split_once(']')?;
+            (h, after.strip_prefix(':'))
+        }
+        None => match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    let port = match port {
+        Some(p) if !p.is_empty() => p.parse().ok()?,
+        _ => default,
+    };
+    let host = if host.is_empty() { "localhost" } else { host };
+    Some((host.to_string(), port))
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
 pub async fn connect(s: &ConnectSettings) -> Result<Ldap, DirError> {
     let mut settings = LdapConnSettings::new().set_conn_timeout(s.timeout);
+    if let Some(stream) = tcp_stream(&s.url, s.timeout)
+        .await
+        .map_err(|e| DirError::from_ldap(e.into(), &s.url, "connect"))?
+    {
+        settings = settings.set_std_stream(ldap3::StdStream::Tcp(stream));
+    }
     if s.uses_tls() {
         settings = settings
             .set_config(tls_config(s.ca_file.as_deref())?)
@@ -377,4 +459,32 @@ async fn count(
         });
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_port;
+
+    #[test]
+    fn host_and_port_of_directory_urls() {
+        let hp = host_port;
+        assert_eq!(
+            hp("ldap://127.0.0.1:3890"),
+            Some(("127.0.0.1".into(), 3890))
+        );
+        assert_eq!(
+            hp("LDAPS://ldap.univ.fr/"),
+            Some(("ldap.univ.fr".into(), 636))
+        );
+        assert_eq!(
+            hp("ldap://ldap.univ.fr"),
+            Some(("ldap.univ.fr".into(), 389))
+        );
+        assert_eq!(hp("ldap://[::1]:1389/dc=x"), Some(("::1".into(), 1389)));
+        assert_eq!(hp("ldap://[::1]"), Some(("::1".into(), 389)));
+        assert_eq!(hp("ldap://"), Some(("localhost".into(), 389)));
+        assert_eq!(hp("ldap://h:notaport"), None);
+        assert_eq!(hp("ldapi:///var/run/slapd"), None);
+        assert_eq!(hp("é"), None);
+    }
 }

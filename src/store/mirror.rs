@@ -452,8 +452,7 @@ pub fn each_person_dn(conn: &Connection, mut f: impl FnMut(&str, PersonId)) -> R
     let mut stmt = conn.prepare("SELECT dn_key, id FROM persons WHERE dn_key IS NOT NULL")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let key: String = row.get(0)?;
-        f(&key, row.get(1)?);
+        f(row.get_ref(0)?.as_str().unwrap_or_default(), row.get(1)?);
     }
     Ok(())
 }
@@ -472,14 +471,22 @@ pub fn group_dn_index(conn: &Connection) -> Result<HashMap<String, i64>> {
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
-/// Directory persons still present in the mirror (not departed), by entryUUID.
-pub fn active_directory_persons(conn: &Connection) -> Result<HashMap<String, PersonId>> {
+/// Calls `f` with the entryUUID and id of every directory person still present in the mirror (not
+/// departed).
+pub fn each_active_directory_person(
+    conn: &Connection,
+    mut f: impl FnMut(&str, PersonId),
+) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT entry_uuid, id FROM persons
           WHERE source = 'ldap' AND departed_at IS NULL AND entry_uuid IS NOT NULL",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<std::result::Result<_, _>>()?)
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let uuid = row.get_ref(0)?;
+        f(uuid.as_str().unwrap_or_default(), row.get(1)?);
+    }
+    Ok(())
 }
 
 /// Entry UUIDs of the directory's groups or structures (`table` is `groups` or `structures`).

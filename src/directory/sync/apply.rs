@@ -29,6 +29,8 @@ pub enum Msg {
     Groups(Vec<GroupItem>),
     /// Entries the server reports present (unchanged) or that could not be mapped: never deleted.
     Seen(Kind, Vec<String>),
+    /// The same, as raw entryUUIDs (an RFC 4533 present set lists every unchanged entry).
+    SeenUuids(Kind, Vec<u128>),
     /// Entries the server reports deleted.
     Deleted(Kind, Vec<String>),
     /// End of a search; `by_absence`: entries of this kind not seen are gone (a full or present-phase
@@ -163,6 +165,12 @@ impl Applier {
             Msg::Persons(items) => self.persons(tx, items, now)?,
             Msg::Groups(items) => self.groups(tx, items)?,
             Msg::Seen(kind, ids) => self.kind(kind).seen.extend(ids),
+            Msg::SeenUuids(kind, ids) => {
+                let seen = &mut self.kind(kind).seen;
+                for u in ids {
+                    seen.insert_uuid(u);
+                }
+            }
             Msg::Deleted(kind, ids) => self.kind(kind).deleted.extend(ids),
             Msg::Done { kind, by_absence } => {
                 tracing::debug!(?kind, "sync: search applied");
@@ -178,12 +186,16 @@ impl Applier {
         // The guard runs before anything is removed (the batches are committed, so the reader sees
         // them; only the sync writes directory persons).
         let now = Timestamp::now();
+        self.person_index = None;
         let people = self.kinds.remove(&Kind::People).unwrap_or_default();
-        let active = self.store.read(mirror::active_directory_persons)?;
-        let gone = gone_ids(&people, &active);
-        let total = active.len();
+        let mut gone = GoneIds::new(&people);
+        // On the writer connection, whose page cache already holds the persons (the reader's would
+        // fill with them for this one scan).
+        self.store.write(|tx| {
+            mirror::each_active_directory_person(tx, |uuid, id| gone.check(uuid, id))
+        })?;
+        let (gone, total) = gone.finish();
         drop(people);
-        drop(active);
         if !gone.is_empty()
             && !self.opts.allow_mass_delete
             && gone.len() * 100 > self.opts.mass_delete_percent as usize * total
@@ -431,8 +443,11 @@ impl Applier {
             (Kind::Structures, Table::Structures),
         ] {
             let state = self.kinds.remove(&kind).unwrap_or_default();
-            let known = mirror::directory_uuids(tx, table)?;
-            for id in gone_ids(&state, &known) {
+            let mut gone = GoneIds::new(&state);
+            for (uuid, id) in mirror::directory_uuids(tx, table)? {
+                gone.check(&uuid, id);
+            }
+            for id in gone.finish().0 {
                 if mirror::remove_entry(tx, table, id)? && kind == Kind::Groups {
                     self.report.groups += 1;
                 }
@@ -470,24 +485,38 @@ impl Applier {
 
 /// Ids of mirror rows that left the directory: explicitly deleted, or not seen in a refresh that
 /// lists everything present.
-fn gone_ids(state: &KindState, known: &HashMap<String, i64>) -> Vec<i64> {
-    let mut out: Vec<i64> = state
-        .deleted
-        .iter()
-        .filter(|u| !state.seen.contains(u))
-        .filter_map(|u| known.get(u).copied())
-        .collect();
-    if state.by_absence {
-        out.extend(
-            known
-                .iter()
-                .filter(|(u, _)| !state.seen.contains(u))
-                .map(|(_, id)| *id),
-        );
+/// Fed every mirror row of a kind (entry id, row id), one at a time: no copy of the mirror's ids.
+struct GoneIds<'a> {
+    state: &'a KindState,
+    deleted: HashSet<&'a str>,
+    out: Vec<i64>,
+    known: usize,
+}
+
+impl<'a> GoneIds<'a> {
+    fn new(state: &'a KindState) -> GoneIds<'a> {
+        GoneIds {
+            state,
+            deleted: state.deleted.iter().map(String::as_str).collect(),
+            out: Vec::new(),
+            known: 0,
+        }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+
+    fn check(&mut self, uuid: &str, id: i64) {
+        self.known += 1;
+        if (self.state.by_absence || self.deleted.contains(uuid)) && !self.state.seen.contains(uuid)
+        {
+            self.out.push(id);
+        }
+    }
+
+    /// (ids gone, rows known).
+    fn finish(mut self) -> (Vec<i64>, usize) {
+        self.out.sort_unstable();
+        self.out.dedup();
+        (self.out, self.known)
+    }
 }
 
 /// (id, code) of a referenced structure.

@@ -9,11 +9,15 @@ use crate::domain::card::PersonId;
 /// Entry ids (see `search::entry_uuid`): entryUUIDs as 128-bit numbers, other ids (`dn:…`) as text.
 #[derive(Debug, Default)]
 pub struct IdSet {
-    uuids: HashSet<u128>,
+    uuids: HashSet<u128, UuidHash>,
     others: HashSet<String>,
 }
 
 impl IdSet {
+    pub fn insert_uuid(&mut self, uuid: u128) {
+        self.uuids.insert(uuid);
+    }
+
     pub fn insert(&mut self, id: String) {
         match uuid_value(&id) {
             Some(u) => {
@@ -38,6 +42,41 @@ impl Extend<String> for IdSet {
         for id in iter {
             self.insert(id);
         }
+    }
+}
+
+/// Hashing for UUIDs, which are already well spread (OpenLDAP's are time-based: the low time bits
+/// vary fastest): one multiply instead of SipHash, for the hundreds of thousands a present set lists.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UuidHash;
+
+impl BuildHasher for UuidHash {
+    type Hasher = UuidHasher;
+    fn build_hasher(&self) -> UuidHasher {
+        UuidHasher(0)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct UuidHasher(u64);
+
+impl std::hash::Hasher for UuidHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.write_u64(n as u64);
+        self.write_u64((n >> 64) as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
     }
 }
 

@@ -285,11 +285,13 @@ impl Reader<'_> {
                         if cookie.is_some() {
                             new_cookie = cookie;
                         }
-                        let ids: Vec<String> = sync_uuids.iter().map(|u| uuid_text(u)).collect();
                         let msg = if refresh_deletes {
-                            Msg::Deleted(kind, ids)
+                            Msg::Deleted(kind, sync_uuids.iter().map(|u| uuid_text(u)).collect())
                         } else {
-                            Msg::Seen(kind, ids)
+                            Msg::SeenUuids(
+                                kind,
+                                sync_uuids.iter().filter_map(|u| uuid_raw(u)).collect(),
+                            )
                         };
                         self.send(msg)?;
                     }
@@ -422,20 +424,24 @@ fn entry_uuid(e: &Entry) -> String {
     }
 }
 
-/// RFC 4122 text form of 16 raw bytes, as OpenLDAP's entryUUID attribute shows it.
+/// RFC 4122 text form of 16 raw bytes, as OpenLDAP's entryUUID attribute shows it (other lengths:
+/// plain lower-case hex).
 pub fn uuid_text(b: &[u8]) -> String {
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    if hex.len() != 32 {
-        return hex;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, x) in b.iter().enumerate() {
+        if b.len() == 16 && matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(HEX[usize::from(x >> 4)] as char);
+        out.push(HEX[usize::from(x & 15)] as char);
     }
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    out
+}
+
+/// The 16 raw bytes of an entryUUID as one number (the value `IdSet` keeps for its text form).
+fn uuid_raw(b: &[u8]) -> Option<u128> {
+    Some(u128::from_be_bytes(b.try_into().ok()?))
 }
 
 #[cfg(test)]
@@ -450,5 +456,10 @@ mod tests {
             super::uuid_text(&raw),
             "25539be8-6423-103e-add8-988999978433"
         );
+        assert_eq!(super::uuid_text(&raw[..3]), "25539b");
+        let mut set = super::super::ids::IdSet::default();
+        set.insert_uuid(super::uuid_raw(&raw).unwrap());
+        assert!(set.contains("25539be8-6423-103e-add8-988999978433"));
+        assert_eq!(super::uuid_raw(&raw[..15]), None);
     }
 }
