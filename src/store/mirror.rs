@@ -236,13 +236,9 @@ pub fn set_person_groups(
         let rows = stmt.query_map([person], |r| r.get(0))?;
         rows.collect::<std::result::Result<_, _>>()?
     };
-    let mut add = tx.prepare_cached(
-        "INSERT INTO memberships (group_id, person_id, origin) VALUES (?1, ?2, 2)
-         ON CONFLICT(group_id, person_id) DO UPDATE SET origin = origin | 2",
-    )?;
     let added = groups.difference(&current).count();
     for g in groups.difference(&current) {
-        add.execute(params![g, person])?;
+        add_membership(tx, *g, person, FROM_PERSON)?;
     }
     let mut removed = 0;
     for g in current.difference(groups) {
@@ -339,13 +335,9 @@ pub fn set_group_members(
         let rows = stmt.query_map([group], |r| r.get(0))?;
         rows.collect::<std::result::Result<_, _>>()?
     };
-    let mut add = tx.prepare_cached(
-        "INSERT INTO memberships (group_id, person_id, origin) VALUES (?1, ?2, 1)
-         ON CONFLICT(group_id, person_id) DO UPDATE SET origin = origin | 1",
-    )?;
     let mut added = 0;
     for p in members.difference(&current) {
-        add.execute(params![group, p])?;
+        add_membership(tx, group, *p, FROM_GROUP)?;
         added += 1;
     }
     let mut removed = 0;
@@ -400,10 +392,6 @@ pub fn flatten_nested(tx: &Transaction<'_>) -> Result<usize> {
     let mut nested_now = tx.prepare_cached(
         "SELECT person_id FROM memberships WHERE group_id = ?1 AND origin & 4 != 0",
     )?;
-    let mut add = tx.prepare_cached(
-        "INSERT INTO memberships (group_id, person_id, origin) VALUES (?1, ?2, 4)
-         ON CONFLICT(group_id, person_id) DO UPDATE SET origin = origin | 4",
-    )?;
     for parent in parents {
         let mut seen = HashSet::from([parent]);
         let mut stack: Vec<i64> = children.get(&parent).cloned().unwrap_or_default();
@@ -422,7 +410,7 @@ pub fn flatten_nested(tx: &Transaction<'_>) -> Result<usize> {
             .query_map([parent], |r| r.get(0))?
             .collect::<std::result::Result<_, _>>()?;
         for p in wanted.difference(&current) {
-            add.execute(params![parent, p])?;
+            add_membership(tx, parent, *p, FROM_NESTING)?;
             changed += 1;
         }
         for p in current.difference(&wanted) {
@@ -618,10 +606,6 @@ pub fn insert_memberships(
     pending.sort_unstable();
     let mut rows = 0;
     {
-        let mut add = tx.prepare(
-            "INSERT INTO memberships (group_id, person_id, origin) VALUES (?1, ?2, ?3)
-             ON CONFLICT(group_id, person_id) DO UPDATE SET origin = origin | excluded.origin",
-        )?;
         let mut i = 0;
         while i < pending.len() {
             let (g, p, mut origin) = pending[i];
@@ -630,7 +614,7 @@ pub fn insert_memberships(
                 origin |= pending[i].2;
                 i += 1;
             }
-            add.execute(params![g, p, origin])?;
+            add_membership(tx, g.into(), p.into(), origin.into())?;
             rows += 1;
         }
     }
@@ -639,7 +623,7 @@ pub fn insert_memberships(
     Ok(rows)
 }
 
-/// Adds one membership origin (the upsert used outside first loads).
+/// Adds one membership origin: the one upsert of a membership row, whatever the origin.
 pub fn add_membership(
     tx: &Transaction<'_>,
     group: i64,

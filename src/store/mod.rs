@@ -160,11 +160,7 @@ impl Store {
                 return Ok(());
             }
             let triggers = search::suspend_index(tx)?;
-            let json = serde_json::to_string(&triggers).map_err(|e| StoreError::BadValue {
-                column: "settings.value",
-                value: e.to_string(),
-            })?;
-            settings::set(tx, SUSPENDED_INDEX, &json)
+            save_statements(tx, SUSPENDED_INDEX, &triggers)
         })
     }
 
@@ -225,22 +221,37 @@ pub fn suspend_secondary_indexes_in(tx: &Transaction<'_>) -> Result<()> {
         tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
     }
     let sql: Vec<&str> = indexes.iter().map(|(_, s)| s.as_str()).collect();
-    let json = serde_json::to_string(&sql).map_err(|e| StoreError::BadValue {
+    save_statements(tx, SUSPENDED_INDEXES, &sql)
+}
+
+/// Records SQL statements to run later under a settings key (JSON list).
+fn save_statements(tx: &Transaction<'_>, key: &str, sql: &[impl AsRef<str>]) -> Result<()> {
+    let list: Vec<&str> = sql.iter().map(AsRef::as_ref).collect();
+    let json = serde_json::to_string(&list).map_err(|e| StoreError::BadValue {
         column: "settings.value",
         value: e.to_string(),
     })?;
-    settings::set(tx, SUSPENDED_INDEXES, &json)
+    settings::set(tx, key, &json)
+}
+
+/// The statements [`save_statements`] recorded under `key`, if any.
+fn saved_statements(tx: &Transaction<'_>, key: &'static str) -> Result<Option<Vec<String>>> {
+    let Some(json) = settings::get(tx, key)? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&json)
+        .map(Some)
+        .map_err(|_| StoreError::BadValue {
+            column: "settings.value",
+            value: key.to_string(),
+        })
 }
 
 /// Re-creates the indexes [`suspend_secondary_indexes_in`] dropped; returns whether there were any.
 pub fn restore_secondary_indexes_in(tx: &Transaction<'_>) -> Result<bool> {
-    let Some(json) = settings::get(tx, SUSPENDED_INDEXES)? else {
+    let Some(sql) = saved_statements(tx, SUSPENDED_INDEXES)? else {
         return Ok(false);
     };
-    let sql: Vec<String> = serde_json::from_str(&json).map_err(|_| StoreError::BadValue {
-        column: "settings.value",
-        value: SUSPENDED_INDEXES.to_string(),
-    })?;
     for statement in sql {
         let t = std::time::Instant::now();
         tx.execute_batch(&statement)?;
@@ -258,13 +269,9 @@ pub fn restore_secondary_indexes_in(tx: &Transaction<'_>) -> Result<bool> {
 /// dropped by a first load come back first.
 pub fn resume_index_in(tx: &Transaction<'_>) -> Result<bool> {
     let indexes = restore_secondary_indexes_in(tx)?;
-    let Some(json) = settings::get(tx, SUSPENDED_INDEX)? else {
+    let Some(triggers) = saved_statements(tx, SUSPENDED_INDEX)? else {
         return Ok(indexes);
     };
-    let triggers: Vec<String> = serde_json::from_str(&json).map_err(|_| StoreError::BadValue {
-        column: "settings.value",
-        value: SUSPENDED_INDEX.to_string(),
-    })?;
     search::rebuild_index(tx, &triggers)?;
     tx.execute("DELETE FROM settings WHERE key = ?1", [SUSPENDED_INDEX])?;
     Ok(true)
