@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Lang;
 use crate::store::cards::CardOptions;
 
+mod print;
+pub use print::PrintConfig;
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -19,6 +22,8 @@ pub struct Config {
     pub card: CardConfig,
     #[serde(default)]
     pub directory: DirectoryConfig,
+    #[serde(default)]
+    pub print: PrintConfig,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -73,9 +78,13 @@ pub struct CardConfig {
     /// ESCN server prefix, 0 to 999 (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escn_prefix: Option<u16>,
-    /// What the QR code holds: `eppn` (default) or `escn` (`http://esc.gg/<ESCN>`).
+    /// What the QR code holds: `eppn` (default) or `escn` (`<qr_prefix><ESCN>`).
     #[serde(default)]
     pub qr: QrMode,
+    /// URL prefix of ESCN QR codes (reference crous-escr.md §4.2): `http://esc.gg/` (default, production)
+    /// or `http://pp.esc.gg/` (pre-production).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,6 +228,26 @@ pub const KEYS: &[(&str, &str)] = &[
     ("card.pic", "institution PIC, 9 digits (enables ESCN)"),
     ("card.escn_prefix", "ESCN server prefix, 0-999"),
     ("card.qr", "eppn | escn"),
+    (
+        "card.qr_prefix",
+        "URL before the ESCN in QR codes (default http://esc.gg/)",
+    ),
+    (
+        "print.printer",
+        "default printer URI (ipp://host/...; empty: choose or save as PDF)",
+    ),
+    (
+        "print.cups_server",
+        "host:port of the system print service (default localhost:631)",
+    ),
+    (
+        "print.job_timeout_seconds",
+        "how long to wait for a printer's verdict (default 300)",
+    ),
+    (
+        "print.template",
+        "template of cards by default (default: default)",
+    ),
     ("directory.url", "ldap://host or ldaps://host"),
     ("directory.tls", "starttls | none (ldap:// only)"),
     (
@@ -401,6 +430,12 @@ impl Config {
         {
             return Err("the ESCN prefix is a number from 0 to 999".into());
         }
+        if let Some(p) = self.card.qr_prefix.as_deref()
+            && !(p.starts_with("http://") || p.starts_with("https://"))
+        {
+            return Err("a QR prefix is a URL starting with http:// or https://".into());
+        }
+        self.print.validate()?;
         let d = &self.directory;
         if let Some(url) = d.url.as_deref()
             && !url.is_empty()
@@ -436,6 +471,12 @@ impl Config {
                 .pic
                 .map(|pic| (self.card.escn_prefix.unwrap_or(1), pic)),
             qr_escn: self.card.qr == QrMode::Escn,
+            qr_prefix: self
+                .card
+                .qr_prefix
+                .clone()
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or_else(|| crate::domain::ids::ESC_QR_PREFIX.to_string()),
             services: Vec::new(),
         }
     }
@@ -479,72 +520,5 @@ impl Paths {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn get_and_set_dotted_keys() {
-        let mut c = Config::default();
-        assert_eq!(c.get("ui.language").unwrap(), "fr");
-        c.set("ui.language", "en").unwrap();
-        assert_eq!(c.ui.language, Lang::En);
-        c.set("desk.results_limit", "50").unwrap();
-        assert_eq!(c.get("desk.results_limit").unwrap(), "50");
-        c.set("card.pic", "999859608").unwrap();
-        assert_eq!(c.card_options().escn, Some((1, 999_859_608)));
-        c.set("card.pic", "").unwrap();
-        assert_eq!(c.card.pic, None);
-    }
-
-    #[test]
-    fn bad_values_change_nothing() {
-        let mut c = Config::default();
-        assert!(matches!(
-            c.set("ui.language", "de"),
-            Err(ConfigError::BadValue { .. })
-        ));
-        assert!(matches!(
-            c.set("desk.results_limit", "0"),
-            Err(ConfigError::BadValue { .. })
-        ));
-        assert!(matches!(
-            c.set("nope.key2", "x"),
-            Err(ConfigError::UnknownKey(_))
-        ));
-        assert_eq!(c, Config::default());
-    }
-
-    #[test]
-    fn secrets_are_refused() {
-        let mut c = Config::default();
-        for k in [
-            "ldap.password",
-            "crous.client_secret",
-            "escr.api_key",
-            "desfire.master_key",
-            "x.token",
-        ] {
-            assert!(
-                matches!(c.set(k, "hunter2"), Err(ConfigError::SecretKey(_))),
-                "{k}"
-            );
-            assert!(matches!(c.get(k), Err(ConfigError::SecretKey(_))), "{k}");
-        }
-    }
-
-    #[test]
-    fn save_and_load_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/guichet.toml");
-        assert_eq!(Config::load(&path).unwrap(), Config::default());
-        let mut c = Config::default();
-        c.set("ui.theme", "dark").unwrap();
-        c.save(&path).unwrap();
-        assert_eq!(Config::load(&path).unwrap(), c);
-        std::fs::write(&path, "[ui]\nlanguage = 'xx'\n").unwrap();
-        assert!(matches!(
-            Config::load(&path),
-            Err(ConfigError::Parse { .. })
-        ));
-    }
-}
+#[path = "config/tests.rs"]
+mod tests;

@@ -167,6 +167,7 @@ pub fn run(env: &Env, cmd: CardCommand) -> CliResult {
                 reason,
                 comment: t.comment.clone(),
                 csn,
+                printer: None,
             };
             let before = store.read(|c| cards::get(c, t.card)).map_err(fail)?;
             let (_, created) = store

@@ -290,6 +290,7 @@ impl<'a, 'c> Desk<'a, 'c> {
             reason,
             comment: comment.map(str::to_string),
             csn,
+            printer: None,
         };
         let facts = self.card(idx)?.clone();
         let others = self.others(Some(facts.id));

@@ -307,7 +307,7 @@ impl World {
         let Some(&blob) = self.rng.pick(&self.photos) else {
             return Ok(None);
         };
-        let id = photos::add(tx, person, blob, "demo", ts(at.min(self.limit)))?;
+        let id = photos::add(tx, person, blob, "demo", Some(true), ts(at.min(self.limit)))?;
         self.summary.photos += 1;
         Ok(Some(id))
     }

@@ -228,6 +228,9 @@ pub struct Request {
     pub comment: Option<String>,
     /// A chip serial number supplied with the change (encoding).
     pub csn: Option<Csn>,
+    /// The printer an operator sends the card to (entering `IN_PRINT`), recorded as `printerEppn`
+    /// (reference §1.7 step 2).
+    pub printer: Option<String>,
 }
 
 /// The history comment ESUP-SGC writes when the sync cancels a request whose due date has passed
@@ -546,10 +549,11 @@ pub fn transition(
     change.set_encoded = to == CardState::Encoded;
     change.increment_rejects = to == CardState::Rejected;
     change.clear_pay_order = to == CardState::Canceled;
-    if to == CardState::InPrint
-        && let Actor::Printer(p) = actor
-    {
-        change.printer = Some(p.clone());
+    if to == CardState::InPrint {
+        change.printer = match actor {
+            Actor::Printer(p) => Some(p.clone()),
+            _ => req.printer.clone(),
+        };
     }
 
     if to == CardState::Enabled {

@@ -69,6 +69,7 @@ fn full_request(to: CardState) -> Request {
         reason: (to == Disabled).then_some(DisableReason::Lost),
         comment: None,
         csn: (to == Encoded).then(|| Csn::parse_hex("04A1B2C3D4E5F6").unwrap()),
+        printer: None,
     }
 }
 

@@ -157,6 +157,38 @@ impl EscnGenerator {
     }
 }
 
+impl EscnGenerator {
+    /// Continues after an ESCN generated earlier (the last one stored), so that ESCNs stay monotonic across
+    /// restarts even when the clock went back in between. An ESCN of another shape is ignored.
+    pub fn resume_after(&mut self, escn: &str) {
+        if let Some(t) = escn_time(escn)
+            && t >= ESCN_OFFSET as u64
+        {
+            let since = t - ESCN_OFFSET as u64;
+            let ms = (since / 10_000) as i64;
+            if ms > self.last_ms || (ms == self.last_ms && since % 10_000 > self.hits) {
+                self.last_ms = ms;
+                self.hits = since % 10_000;
+            }
+        }
+    }
+}
+
+/// The 60-bit time field of an ESCN (§4.1), for ordering and resuming.
+pub fn escn_time(escn: &str) -> Option<u64> {
+    if !is_escn(escn) {
+        return None;
+    }
+    let hex = |a: usize, b: usize| u64::from_str_radix(escn.get(a..b)?, 16).ok();
+    let low = hex(0, 8)?;
+    let mid = hex(9, 13)?;
+    let hi = hex(14, 18)? & 0x0FFF;
+    Some((hi << 48) | (mid << 32) | low)
+}
+
+/// The URL prefix of ESCN QR codes in production (reference crous-escr.md §4.2).
+pub const ESC_QR_PREFIX: &str = "http://esc.gg/";
+
 /// Whether `s` has the ESCN shape `xxxxxxxx-xxxx-1xxx-[89ab]xxx-dddddddddddd`.
 pub fn is_escn(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
@@ -234,6 +266,43 @@ mod tests {
             // The same millisecond and the same random value every time: uniqueness comes from the counter.
             assert!(seen.insert(g.next(1_700_000_000_000, (i % 7) as u16)));
         }
+    }
+
+    #[test]
+    fn escn_unique_and_increasing_over_100000_generations() {
+        let mut g = EscnGenerator::new(1, 999_859_608).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let mut last = 0u64;
+        for i in 0..100_000u64 {
+            // Ten ESCNs per millisecond with a varying random part.
+            let e = g.next(
+                1_700_000_000_000 + (i / 10) as i64,
+                (i * 7919 % 16384) as u16,
+            );
+            assert!(is_escn(&e), "{e}");
+            let t = escn_time(&e).unwrap();
+            assert!(t > last, "{e} not after the previous one");
+            last = t;
+            assert!(seen.insert(e));
+        }
+    }
+
+    #[test]
+    fn escn_stays_monotonic_when_the_clock_steps_back() {
+        let mut g = EscnGenerator::new(1, 999_859_608).unwrap();
+        let a = escn_time(&g.next(1_700_000_100_000, 1)).unwrap();
+        // The clock goes back one minute: the next ESCNs still come after `a`.
+        let b = escn_time(&g.next(1_700_000_040_000, 1)).unwrap();
+        let c = escn_time(&g.next(1_700_000_040_001, 1)).unwrap();
+        assert!(a < b && b < c, "{a} {b} {c}");
+        // A new process resumes after the last stored ESCN, whatever its clock says.
+        let stored = g.next(1_700_000_040_002, 2);
+        let mut fresh = EscnGenerator::new(1, 999_859_608).unwrap();
+        fresh.resume_after(&stored);
+        let d = fresh.next(1_600_000_000_000, 3);
+        assert!(escn_time(&d).unwrap() > escn_time(&stored).unwrap());
+        fresh.resume_after("not an escn");
+        assert!(escn_time(&fresh.next(0, 0)).unwrap() > escn_time(&d).unwrap());
     }
 
     #[test]

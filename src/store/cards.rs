@@ -12,7 +12,7 @@ use crate::domain::card::{
     self, Actor, CardFacts, CardId, CardState, Context, DisableReason, Effect, NewCard, Note,
     PersonId, Request, Service, Transition,
 };
-use crate::domain::ids::{Csn, EscnGenerator};
+use crate::domain::ids::{Csn, ESC_QR_PREFIX, EscnGenerator};
 
 /// One row of a card's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +68,10 @@ impl CardDetail {
 pub struct CardOptions {
     /// ESCN generation: (server prefix, institution PIC). `None`: no ESCN.
     pub escn: Option<(u16, u32)>,
-    /// Print `http://esc.gg/<ESCN>` in the QR code instead of the eppn (crous-escr.md §4.2).
+    /// Print `<qr_prefix><ESCN>` in the QR code instead of the eppn (crous-escr.md §4.2).
     pub qr_escn: bool,
+    /// URL prefix of ESCN QR codes; empty means the production `http://esc.gg/`.
+    pub qr_prefix: String,
     /// Validation services that enable/disable enqueue work for.
     pub services: Vec<Service>,
 }
@@ -271,18 +273,62 @@ pub fn offered(
     Ok(card::offered_targets(&card.facts(), actor, &ctx))
 }
 
-static ESCN: Mutex<Option<EscnGenerator>> = Mutex::new(None);
+/// The process's ESCN generator, for the (prefix, PIC) it was made for; ESCNs are generated one at a time
+/// (reference §4.1: "serialised so that one process never generates two at once").
+static ESCN: Mutex<Option<((u16, u32), EscnGenerator)>> = Mutex::new(None);
 
-fn next_escn(prefix: u16, pic: u32, now: Timestamp) -> Option<String> {
-    let mut guard = ESCN.lock().ok()?;
-    if guard.is_none() {
-        *guard = EscnGenerator::new(prefix, pic).ok();
+fn next_escn(conn: &Connection, prefix: u16, pic: u32, now: Timestamp) -> Result<Option<String>> {
+    let Ok(mut guard) = ESCN.lock() else {
+        return Err(StoreError::Poisoned);
+    };
+    if guard.as_ref().map(|(k, _)| *k) != Some((prefix, pic)) {
+        *guard = match EscnGenerator::new(prefix, pic) {
+            Ok(mut g) => {
+                // Continue after the newest stored ESCN: monotonic across restarts and clock steps.
+                let last: Option<String> = conn
+                    .prepare_cached(
+                        "SELECT escn FROM cards WHERE escn IS NOT NULL ORDER BY id DESC LIMIT 1",
+                    )?
+                    .query_row([], |r| r.get(0))
+                    .optional()?;
+                if let Some(last) = last {
+                    g.resume_after(&last);
+                }
+                Some(((prefix, pic), g))
+            }
+            Err(_) => None,
+        };
     }
     let random = {
         use std::hash::{BuildHasher, RandomState};
         (RandomState::new().hash_one(now.as_nanosecond()) & 0x3FFF) as u16
     };
-    guard.as_mut().map(|g| g.next(now.as_millisecond(), random))
+    Ok(guard
+        .as_mut()
+        .map(|(_, g)| g.next(now.as_millisecond(), random)))
+}
+
+/// The QR content of a card (reference crous-escr.md §4.2): `<prefix><ESCN>` when configured and the card
+/// has an ESCN, else the person's eppn.
+fn qr_for(
+    conn: &Connection,
+    person: PersonId,
+    escn: Option<&str>,
+    opts: &CardOptions,
+) -> Result<Option<String>> {
+    Ok(match (escn, opts.qr_escn) {
+        (Some(e), true) => {
+            let prefix = if opts.qr_prefix.trim().is_empty() {
+                ESC_QR_PREFIX
+            } else {
+                opts.qr_prefix.trim()
+            };
+            Some(format!("{prefix}{e}"))
+        }
+        _ => conn.query_row("SELECT eppn FROM persons WHERE id = ?1", [person], |r| {
+            r.get(0)
+        })?,
+    })
 }
 
 /// Identifiers a new card receives at request time: ESCN (if configured) and the QR content.
@@ -292,15 +338,38 @@ fn new_identifiers(
     opts: &CardOptions,
     now: Timestamp,
 ) -> Result<(Option<String>, Option<String>)> {
-    let escn = opts
-        .escn
-        .and_then(|(prefix, pic)| next_escn(prefix, pic, now));
-    let qr = match (&escn, opts.qr_escn) {
-        (Some(e), true) => Some(format!("http://esc.gg/{e}")),
-        _ => conn.query_row("SELECT eppn FROM persons WHERE id = ?1", [person], |r| {
-            r.get(0)
-        })?,
+    let escn = match opts.escn {
+        Some((prefix, pic)) => next_escn(conn, prefix, pic, now)?,
+        None => None,
     };
+    let qr = qr_for(conn, person, escn.as_deref(), opts)?;
+    Ok((escn, qr))
+}
+
+/// Gives a card entering `IN_PRINT` the ESCN and QR content it still lacks (reference §4.1: "or at
+/// `IN_PRINT` if still missing"); returns the card's (ESCN, QR).
+pub fn ensure_print_identifiers(
+    tx: &Transaction<'_>,
+    card: CardId,
+    opts: &CardOptions,
+    now: Timestamp,
+) -> Result<(Option<String>, Option<String>)> {
+    let (person, escn, qr): (PersonId, Option<String>, Option<String>) = tx.query_row(
+        "SELECT person_id, escn, qr FROM cards WHERE id = ?1",
+        [card],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let escn = match (escn, opts.escn) {
+        (Some(e), _) => Some(e),
+        (None, Some((prefix, pic))) => next_escn(tx, prefix, pic, now)?,
+        (None, None) => None,
+    };
+    let qr = match qr {
+        Some(q) => Some(q),
+        None => qr_for(tx, person, escn.as_deref(), opts)?,
+    };
+    tx.prepare_cached("UPDATE cards SET escn = ?1, qr = ?2 WHERE id = ?3")?
+        .execute(params![escn, qr, card])?;
     Ok((escn, qr))
 }
 

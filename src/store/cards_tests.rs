@@ -34,6 +34,7 @@ fn walk(store: &Store, card: CardId, path: &[CardState]) {
             reason: (to == CardState::Disabled).then_some(DisableReason::Lost),
             csn: None,
             comment: None,
+            printer: None,
         };
         store
             .transition_card(card, to, &alice(), &req, &opts, now())
@@ -250,11 +251,28 @@ fn escn_and_qr_follow_the_options() {
     let opts = CardOptions {
         escn: Some((1, 999_859_608)),
         qr_escn: true,
+        qr_prefix: "http://pp.esc.gg/".into(),
         services: vec![],
     };
     let c = store.request_card(p, &alice(), None, &opts, now()).unwrap();
     let card = store.read(|conn| get(conn, c)).unwrap();
     let escn = card.escn.unwrap();
     assert!(crate::domain::ids::is_escn(&escn));
-    assert_eq!(card.qr.unwrap(), format!("http://esc.gg/{escn}"));
+    assert_eq!(card.qr.unwrap(), format!("http://pp.esc.gg/{escn}"));
+    // A card requested before ESCNs were configured gets them when it goes to print (§4.1).
+    let p2 = person(&store, "b@u.fr");
+    let c2 = store
+        .request_card(p2, &alice(), None, &CardOptions::default(), now())
+        .unwrap();
+    assert_eq!(store.read(|conn| get(conn, c2)).unwrap().escn, None);
+    let (e2, q2) = store
+        .write(|tx| ensure_print_identifiers(tx, c2, &opts, now()))
+        .unwrap();
+    let e2 = e2.unwrap();
+    assert_ne!(e2, escn);
+    // The QR content chosen at request time (the eppn) is kept: it is the card's join key.
+    assert_eq!(q2.as_deref(), Some("b@u.fr"));
+    assert!(
+        crate::domain::ids::escn_time(&e2).unwrap() > crate::domain::ids::escn_time(&escn).unwrap()
+    );
 }

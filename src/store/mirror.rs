@@ -69,7 +69,8 @@ pub fn upsert_person(
     }
 }
 
-/// Adds the directory's photo when it differs from the person's current one.
+/// Adds the directory's photo when it differs from the last directory photo of the person (a photo taken
+/// at the counter since then stays the current one until the directory's photo changes).
 pub fn set_directory_photo(
     tx: &Transaction<'_>,
     person: PersonId,
@@ -79,11 +80,14 @@ pub fn set_directory_photo(
 ) -> Result<()> {
     let blob = photos::put_blob(tx, jpeg, width, height)?;
     let current: Option<i64> = tx
-        .prepare_cached("SELECT blob_id FROM photos WHERE person_id = ?1 ORDER BY id DESC LIMIT 1")?
+        .prepare_cached(
+            "SELECT blob_id FROM photos WHERE person_id = ?1 AND source = 'directory'
+              ORDER BY id DESC LIMIT 1",
+        )?
         .query_row([person], |r| r.get(0))
         .optional()?;
     if current != Some(blob) {
-        photos::add(tx, person, blob, "directory", now)?;
+        photos::add(tx, person, blob, "directory", None, now)?;
     }
     Ok(())
 }

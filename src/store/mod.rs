@@ -14,6 +14,7 @@ pub mod mirror;
 pub mod outbox;
 pub mod persons;
 pub mod photos;
+pub mod prints;
 pub mod search;
 pub mod settings;
 pub mod structures;
@@ -330,6 +331,35 @@ pub(crate) mod test_util {
         let store = Store::open(&dir.path().join("guichet.db")).unwrap();
         (store, dir)
     }
+
+    /// A student (eppn `hdupre@univ.example`) with one card in `NEW`; returns the card id.
+    pub fn person_with_card(store: &Store, now: jiff::Timestamp) -> crate::domain::card::CardId {
+        use crate::domain::card::Actor;
+        use crate::domain::person::PersonRecord;
+        let person = store
+            .write(|tx| {
+                let rec = PersonRecord {
+                    eppn: Some("hdupre@univ.example".into()),
+                    surname: "Dupré".into(),
+                    given_name: "Hélène".into(),
+                    affiliation: "student".into(),
+                    editable: true,
+                    source: "test".into(),
+                    ..Default::default()
+                };
+                super::persons::insert(tx, &rec, now)
+            })
+            .unwrap();
+        store
+            .request_card(
+                person,
+                &Actor::Operator("alice".into()),
+                None,
+                &super::cards::CardOptions::default(),
+                now,
+            )
+            .unwrap()
+    }
 }
 
 #[cfg(test)]
@@ -362,6 +392,7 @@ mod tests {
             "persons",
             "photo_blobs",
             "photos",
+            "print_jobs",
             "settings",
             "structures",
             "sync_state",

@@ -16,6 +16,8 @@ pub struct Photo {
     pub height: u32,
     pub source: String,
     pub created_at: String,
+    /// Photo-publication consent (CNIL): `None` = not asked.
+    pub consent: Option<bool>,
 }
 
 /// Stores a JPEG blob (once per content) and returns its id.
@@ -33,40 +35,95 @@ pub fn put_blob(tx: &Transaction<'_>, jpeg: &[u8], width: u32, height: u32) -> R
         .query_row([sha], |r| r.get(0))?)
 }
 
-/// Adds a photo to a person's history, making it the current one; returns the photo id.
+/// Adds a photo to a person's history, making it the current one; returns the photo id. `consent` is the
+/// photo-publication consent (CNIL) given with it; `None` when nobody asked (directory, older data).
 pub fn add(
     tx: &Transaction<'_>,
     person: PersonId,
     blob_id: i64,
     source: &str,
+    consent: Option<bool>,
     now: Timestamp,
 ) -> Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO photos (person_id, blob_id, source, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO photos (person_id, blob_id, source, publication_consent, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![person, blob_id, source, ts(now)])?;
+    .execute(params![person, blob_id, source, consent, ts(now)])?;
     Ok(tx.last_insert_rowid())
 }
 
 /// The person's current photo (the latest added).
 pub fn current(conn: &Connection, person: PersonId) -> Result<Option<Photo>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT p.id, b.jpeg, b.width, b.height, p.source, p.created_at
-               FROM photos p JOIN photo_blobs b ON b.id = p.blob_id
-              WHERE p.person_id = ?1 ORDER BY p.id DESC LIMIT 1",
-        )?
-        .query_row([person], |r| {
-            Ok(Photo {
-                id: r.get(0)?,
-                jpeg: r.get(1)?,
-                width: r.get(2)?,
-                height: r.get(3)?,
-                source: r.get(4)?,
-                created_at: r.get(5)?,
-            })
-        })
+        .prepare_cached(&format!(
+            "{PHOTO_SELECT} WHERE p.person_id = ?1 ORDER BY p.id DESC LIMIT 1"
+        ))?
+        .query_row([person], photo_row)
         .optional()?)
+}
+
+const PHOTO_SELECT: &str = "SELECT p.id, b.jpeg, b.width, b.height, p.source, p.created_at,
+        p.publication_consent FROM photos p JOIN photo_blobs b ON b.id = p.blob_id";
+
+fn photo_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Photo> {
+    Ok(Photo {
+        id: r.get(0)?,
+        jpeg: r.get(1)?,
+        width: r.get(2)?,
+        height: r.get(3)?,
+        source: r.get(4)?,
+        created_at: r.get(5)?,
+        consent: r.get(6)?,
+    })
+}
+
+/// A photo by id (the photo a card carries).
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Photo>> {
+    Ok(conn
+        .prepare_cached(&format!("{PHOTO_SELECT} WHERE p.id = ?1"))?
+        .query_row([id], photo_row)
+        .optional()?)
+}
+
+/// The person's latest photo from a given source (`directory`, `card`, ...), e.g. the directory's
+/// jpegPhoto to reuse.
+pub fn latest_from(conn: &Connection, person: PersonId, source: &str) -> Result<Option<Photo>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "{PHOTO_SELECT} WHERE p.person_id = ?1 AND p.source = ?2 ORDER BY p.id DESC LIMIT 1"
+        ))?
+        .query_row(params![person, source], photo_row)
+        .optional()?)
+}
+
+/// A photo about to be stored: the JPEG, its size, where it comes from and the consent given with it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPhoto<'a> {
+    pub jpeg: &'a [u8],
+    pub width: u32,
+    pub height: u32,
+    /// `file`, `webcam`, `directory`, `card` (reused from a previous card), `demo`.
+    pub source: &'a str,
+    pub consent: Option<bool>,
+}
+
+/// Stores a new photo for a person (blob once per content) with its consent, and makes it the photo of
+/// `card` when given; returns the photo id. The caller checks that the card's photo may change.
+pub fn attach(
+    tx: &Transaction<'_>,
+    person: PersonId,
+    card: Option<i64>,
+    photo: &NewPhoto<'_>,
+    now: Timestamp,
+) -> Result<i64> {
+    let blob = put_blob(tx, photo.jpeg, photo.width, photo.height)?;
+    let id = add(tx, person, blob, photo.source, photo.consent, now)?;
+    if let Some(card) = card {
+        tx.prepare_cached("UPDATE cards SET photo_id = ?1 WHERE id = ?2 AND person_id = ?3")?
+            .execute(params![id, card, person])?;
+    }
+    Ok(id)
 }
 
 pub fn current_id(conn: &Connection, person: PersonId) -> Result<Option<i64>> {
