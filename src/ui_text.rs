@@ -173,6 +173,11 @@ pub fn store_error(e: &StoreError) -> String {
             )
         }
         StoreError::Migration(m) => fl!("err-db-migration", message = m.clone()),
+        StoreError::PhotoLocked { card, state } => fl!(
+            "err-photo-locked",
+            card = card.to_string(),
+            state = self::state(*state)
+        ),
         other => fl!("err-db", message = other.to_string()),
     }
 }

@@ -68,6 +68,7 @@ err-request-pending = This person already has a card request in progress (card #
 err-external-card = A card from another institution cannot be renewed here.
 err-csn-in-use = Chip { $csn } already belongs to card #{ $card }. Use another card.
 err-not-found = No { $kind } with number { $id }.
+err-photo-locked = The photo of card { $card } can no longer change: the card is { $state }. Request a new card to change the photo.
 err-db-open = Cannot open the database { $path }: { $message }. Check the data folder and its permissions.
 err-db-migration = The database could not be updated to this version: { $message }. Your data was not changed.
 err-db = Database error: { $message }

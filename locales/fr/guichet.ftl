@@ -68,6 +68,7 @@ err-request-pending = Cette personne a déjà une demande de carte en cours (car
 err-external-card = Une carte d’un autre établissement ne peut pas être renouvelée ici.
 err-csn-in-use = La puce { $csn } appartient déjà à la carte n° { $card }. Prenez une autre carte.
 err-not-found = Aucun·e { $kind } numéro { $id }.
+err-photo-locked = La photo de la carte { $card } ne peut plus changer : la carte est « { $state } ». Demandez une nouvelle carte pour changer la photo.
 err-db-open = Impossible d’ouvrir la base { $path } : { $message }. Vérifiez le dossier de données et ses droits.
 err-db-migration = La base n’a pas pu être mise à jour pour cette version : { $message }. Vos données n’ont pas été modifiées.
 err-db = Erreur de base de données : { $message }

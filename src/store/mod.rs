@@ -5,6 +5,7 @@
 //! so a long write never blocks a search. One file per aggregate holds the SQL for it.
 
 pub mod audit;
+pub mod campaign;
 pub mod cards;
 pub mod counts;
 pub mod due_dates;
@@ -55,6 +56,11 @@ pub enum StoreError {
     BadValue { column: &'static str, value: String },
     #[error("the database is busy in another thread")]
     Poisoned,
+    #[error("the photo of card {card} cannot change in state {state}")]
+    PhotoLocked {
+        card: i64,
+        state: crate::domain::card::CardState,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

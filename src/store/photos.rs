@@ -132,3 +132,79 @@ pub fn current_id(conn: &Connection, person: PersonId) -> Result<Option<i64>> {
         .query_row([person], |r| r.get(0))
         .optional()?)
 }
+
+impl super::Store {
+    /// Gives a card a new photo (and makes it the person's current one). Only while the card's photo may
+    /// change: `NEW`, `RENEWED`, `REQUEST_CHECKED`, `IN_PRINT` (reference crous-escr.md §1.5).
+    pub fn set_card_photo(
+        &self,
+        card: crate::domain::card::CardId,
+        photo: &NewPhoto<'_>,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<i64> {
+        self.write(|tx| {
+            let c = super::cards::get(tx, card)?;
+            if !c.state.photo_editable() {
+                return Err(super::StoreError::PhotoLocked {
+                    card,
+                    state: c.state,
+                });
+            }
+            let id = attach(tx, c.person_id, Some(card), photo, now)?;
+            super::audit::append(
+                tx,
+                now,
+                actor,
+                "card.photo",
+                "card",
+                card,
+                Some(photo.source),
+            )?;
+            Ok(id)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_util;
+
+    #[test]
+    fn a_card_photo_changes_only_while_editable() {
+        let (store, _dir) = test_util::temp_store();
+        let now: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+        let card = test_util::person_with_card(&store, now);
+        let photo = NewPhoto {
+            jpeg: &[0xff, 0xd8, 1, 2, 3],
+            width: 300,
+            height: 376,
+            source: "file",
+            consent: Some(false),
+        };
+        let id = store.set_card_photo(card, &photo, "alice", now).unwrap();
+        let (photo_id, person): (Option<i64>, i64) = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT photo_id, person_id FROM cards WHERE id = ?1",
+                    [card],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(photo_id, Some(id));
+        let current = store.read(|c| current(c, person)).unwrap().unwrap();
+        assert_eq!((current.id, current.consent), (id, Some(false)));
+        store
+            .write(|tx| {
+                tx.execute("UPDATE cards SET state = 'PRINTED' WHERE id = ?1", [card])?;
+                Ok(())
+            })
+            .unwrap();
+        assert!(matches!(
+            store.set_card_photo(card, &photo, "alice", now),
+            Err(crate::store::StoreError::PhotoLocked { .. })
+        ));
+    }
+}
