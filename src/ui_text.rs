@@ -10,6 +10,8 @@ use crate::store::StoreError;
 
 mod directory;
 pub use directory::*;
+mod production_photo;
+pub use production_photo::*;
 
 pub fn state(s: CardState) -> String {
     match s {

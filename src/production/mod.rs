@@ -1,0 +1,4 @@
+//! Card production: the photo pipeline and webcam capture, the card template, printing and encoding.
+
+pub mod photo;
+pub mod webcam;
