@@ -10,6 +10,8 @@ use crate::store::StoreError;
 
 mod directory;
 pub use directory::*;
+mod production_print;
+pub use production_print::*;
 
 pub fn state(s: CardState) -> String {
     match s {
