@@ -12,6 +12,8 @@ mod directory;
 pub use directory::*;
 mod production_photo;
 pub use production_photo::*;
+mod production_print;
+pub use production_print::*;
 
 pub fn state(s: CardState) -> String {
     match s {
