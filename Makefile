@@ -8,7 +8,7 @@ RUN_PKGS := pkg-config libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkb
 # What the test suite starts or inspects: a real X server for the window test, screenshots, OCR; OpenLDAP
 # (slapd started by the tests on a free loopback port, ldap-utils to load and change it; openssl for the
 # test CA); GNU time for the sync's peak memory in `make bench`.
-TEST_PKGS := $(RUN_PKGS) xvfb x11-utils imagemagick tesseract-ocr tesseract-ocr-eng slapd ldap-utils openssl time
+TEST_PKGS := $(RUN_PKGS) xvfb x11-utils imagemagick tesseract-ocr tesseract-ocr-eng slapd ldap-utils openssl time cups-ipp-utils dbus-daemon poppler-utils zbar-tools fonts-dejavu-core
 
 .PHONY: run test lint bench deps-run deps-test fmt
 
