@@ -10,6 +10,8 @@ use crate::store::StoreError;
 
 mod directory;
 pub use directory::*;
+mod production_render;
+pub use production_render::*;
 
 pub fn state(s: CardState) -> String {
     match s {
