@@ -17,7 +17,9 @@ use printpdf::{
 };
 
 use super::fonts::{self, FontError, FontFace};
-use super::template::{CardLayout, FaceLayout, ImageKind, LayoutImage, LayoutItem, MmRect, Rgb};
+use super::template::{
+    CardLayout, FaceLayout, ImageKind, LayoutImage, LayoutItem, MmRect, Rgb, qr_grid,
+};
 
 mod jpeg;
 
@@ -318,9 +320,7 @@ impl Writer {
                             None,
                         );
                     }
-                    let module = rect.width / (matrix.width() as f32 + 2.0 * *quiet_zone as f32);
-                    let ox = rect.x + module * *quiet_zone as f32;
-                    let oy = rect.y + module * *quiet_zone as f32;
+                    let (module, ox, oy) = qr_grid(rect, matrix.width(), *quiet_zone);
                     ops.push(Op::SetFillColor {
                         col: self::color(*color),
                     });

@@ -14,7 +14,7 @@ use tiny_skia::{
 };
 
 use super::fonts::{self, MM_PER_PT};
-use super::template::{FaceLayout, LayoutImage, LayoutItem, MmRect, Rgb, TextRun};
+use super::template::{FaceLayout, LayoutImage, LayoutItem, MmRect, Rgb, TextRun, qr_grid};
 
 /// ESUP printer bitmap width: 300 dpi plus bleed (desfire.md §14.1).
 pub const BITMAP_WIDTH: u32 = 1016;
@@ -172,10 +172,7 @@ fn draw_item(pixmap: &mut Pixmap, view: &View, item: &LayoutItem) {
             if let (Some(bg), Some(r)) = (background, view.rect(rect)) {
                 pixmap.fill_rect(r, &paint(*bg, false), Transform::identity(), None);
             }
-            let modules = matrix.width() as f32 + 2.0 * *quiet_zone as f32;
-            let module_mm = rect.width / modules;
-            let origin_x = rect.x + module_mm * *quiet_zone as f32;
-            let origin_y = rect.y + module_mm * *quiet_zone as f32;
+            let (module_mm, origin_x, origin_y) = qr_grid(rect, matrix.width(), *quiet_zone);
             // Module edges snapped to whole pixels, no anti-aliasing: crisp modules scan best.
             let px = |mm: f32, f: &dyn Fn(f32) -> f32| f(mm).round();
             let dark = paint(*color, false);
@@ -424,6 +421,117 @@ mod tests {
             })
         );
         assert_eq!(render(&card.front, 0, 0).dimensions(), (1, 1));
+    }
+
+    /// Draws the made-up institutions' logos of the built-in templates (no real trademark) and writes them to
+    /// assets/templates/*/logo.png. Run by hand after changing them:
+    /// `cargo test --lib production::raster::tests::regenerate_template_logos -- --ignored`.
+    #[test]
+    #[ignore]
+    fn regenerate_template_logos() {
+        use crate::production::fonts::FontFace;
+        const PX_PER_MM: f32 = 20.0;
+        let view = |w_mm: f32, h_mm: f32| View {
+            scale: PX_PER_MM,
+            ox: 0.0,
+            oy: 0.0,
+            width_px: w_mm * PX_PER_MM,
+            height_px: h_mm * PX_PER_MM,
+            card_w: w_mm,
+            card_h: h_mm,
+        };
+        let run = |text: &str, face, size_pt, color, x_mm, baseline_mm| TextRun {
+            text: text.into(),
+            face,
+            size_pt,
+            color,
+            x_mm,
+            baseline_mm,
+            width_mm: 0.0,
+        };
+        let circle = |pm: &mut Pixmap, cx: f32, cy: f32, r: f32, c: Rgb| {
+            if let Some(path) =
+                PathBuilder::from_circle(cx * PX_PER_MM, cy * PX_PER_MM, r * PX_PER_MM)
+            {
+                pm.fill_path(
+                    &path,
+                    &paint(c, true),
+                    FillRule::Winding,
+                    Transform::identity(),
+                    None,
+                );
+            }
+        };
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/templates");
+
+        // Université de Montval: navy seal with a gold ring and an "M", name on two lines.
+        let navy = Rgb {
+            r: 0x1d,
+            g: 0x4f,
+            b: 0x91,
+        };
+        let gold = Rgb {
+            r: 0xf2,
+            g: 0xa9,
+            b: 0x00,
+        };
+        let v = view(28.6, 7.0);
+        let mut pm = Pixmap::new(572, 140).unwrap();
+        circle(&mut pm, 3.5, 3.5, 3.4, navy);
+        circle(&mut pm, 3.5, 3.5, 2.85, gold);
+        circle(&mut pm, 3.5, 3.5, 2.55, navy);
+        draw_text(
+            &mut pm,
+            &v,
+            &run("M", FontFace::Bold, 9.5, Rgb::WHITE, 2.05, 4.75),
+        );
+        draw_text(
+            &mut pm,
+            &v,
+            &run("UNIVERSITÉ DE", FontFace::Bold, 6.2, navy, 7.9, 3.1),
+        );
+        draw_text(
+            &mut pm,
+            &v,
+            &run("MONTVAL", FontFace::Bold, 10.5, navy, 7.7, 6.6),
+        );
+        pm.save_png(root.join("default/logo.png")).unwrap();
+
+        // Collège Les Tilleuls: white disc with a green leaf, white name (drawn on the green band).
+        let green = Rgb {
+            r: 0x1e,
+            g: 0x7a,
+            b: 0x4c,
+        };
+        let v = view(32.0, 8.0);
+        let mut pm = Pixmap::new(640, 160).unwrap();
+        circle(&mut pm, 4.0, 4.0, 3.8, Rgb::WHITE);
+        let mut leaf = PathBuilder::new();
+        let p = |mm: f32| mm * PX_PER_MM;
+        leaf.move_to(p(2.2), p(6.0));
+        leaf.cubic_to(p(1.6), p(3.2), p(3.6), p(1.4), p(6.0), p(1.6));
+        leaf.cubic_to(p(6.2), p(4.2), p(4.6), p(6.2), p(2.2), p(6.0));
+        leaf.close();
+        if let Some(path) = leaf.finish() {
+            pm.fill_path(
+                &path,
+                &paint(green, true),
+                FillRule::Winding,
+                Transform::identity(),
+                None,
+            );
+        }
+        draw_text(
+            &mut pm,
+            &v,
+            &run("Collège", FontFace::Regular, 7.5, Rgb::WHITE, 8.8, 3.4),
+        );
+        draw_text(
+            &mut pm,
+            &v,
+            &run("Les Tilleuls", FontFace::Bold, 10.0, Rgb::WHITE, 8.8, 7.0),
+        );
+        pm.save_png(root.join("school/logo.png")).unwrap();
     }
 
     #[test]

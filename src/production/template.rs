@@ -25,7 +25,7 @@ use super::qr::QrError;
 mod layout;
 #[path = "template_parse.rs"]
 mod parse;
-pub use layout::{CardData, CardLayout, FaceLayout, LayoutItem, TextRun, layout};
+pub use layout::{CardData, CardLayout, FaceLayout, LayoutItem, TextRun, layout, qr_grid};
 pub use parse::{Field, Segment, parse_placeholders};
 
 /// CR80 card width (ISO/IEC 7810 ID-1), desfire.md §14.1.

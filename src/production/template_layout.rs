@@ -79,6 +79,14 @@ pub enum LayoutItem {
     },
 }
 
+/// Where the modules of a QR item go: the module side and the top-left corner of the first module, in mm
+/// (both renderers use this, so the PDF and the bitmap place modules identically).
+pub fn qr_grid(rect: &MmRect, matrix_width: usize, quiet_zone: u32) -> (f32, f32, f32) {
+    let module = rect.width / (matrix_width as f32 + 2.0 * quiet_zone as f32);
+    let margin = module * quiet_zone as f32;
+    (module, rect.x + margin, rect.y + margin)
+}
+
 #[derive(Debug, Clone)]
 pub struct FaceLayout {
     pub width_mm: f32,
