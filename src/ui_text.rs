@@ -14,6 +14,8 @@ mod production_photo;
 pub use production_photo::*;
 mod production_print;
 pub use production_print::*;
+mod production_render;
+pub use production_render::*;
 
 pub fn state(s: CardState) -> String {
     match s {
