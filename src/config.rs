@@ -452,6 +452,11 @@ impl Config {
         Ok(())
     }
 
+    /// Checks the printing settings (Settings → Printing adds printers through this).
+    pub fn validate_print(&self) -> Result<(), String> {
+        self.print.validate()
+    }
+
     /// The operator name for card history: configured, else the OS user, else `operator`.
     pub fn operator(&self) -> String {
         self.desk

@@ -10,6 +10,8 @@ use crate::store::StoreError;
 
 mod directory;
 pub use directory::*;
+mod production;
+pub use production::*;
 mod production_photo;
 pub use production_photo::*;
 mod production_print;

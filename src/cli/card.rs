@@ -33,6 +33,19 @@ pub enum CardCommand {
     },
     /// Move a card to another state.
     Transition(TransitionArgs),
+    /// Give a card a photo from a JPEG or PNG file (turned upright, cropped to 300x376 around the
+    /// centre, stored as a JPEG of at most 200 KB).
+    Photo {
+        #[arg(long)]
+        card: i64,
+        #[arg(long, value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// The holder agrees to the publication of the photo (CNIL); default: not agreed.
+        #[arg(long)]
+        consent: bool,
+        #[command(flatten)]
+        actor: ActorArg,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +91,48 @@ pub fn run(env: &Env, cmd: CardCommand) -> CliResult {
     let store = env.open_store()?;
     let now = jiff::Timestamp::now();
     match cmd {
+        CardCommand::Photo {
+            card,
+            file,
+            consent,
+            actor: a,
+        } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                Failure(fl!(
+                    "cli-read-file",
+                    path = file.display().to_string(),
+                    message = e.to_string()
+                ))
+            })?;
+            let jpeg = crate::production::photo::process(&bytes, None).map_err(|e| {
+                Failure(format!("{}: {}", file.display(), ui_text::photo_error(&e)))
+            })?;
+            let photo = crate::store::photos::NewPhoto {
+                jpeg: &jpeg.bytes,
+                width: jpeg.width,
+                height: jpeg.height,
+                source: "file",
+                consent: Some(consent),
+            };
+            let id = store
+                .set_card_photo(card, &photo, actor(env, &a).name(), now)
+                .map_err(fail)?;
+            if env.json {
+                env.emit(
+                    &json!({"card_id": card, "photo_id": id, "bytes": jpeg.bytes.len(),
+                                 "width": jpeg.width, "height": jpeg.height, "consent": consent}),
+                );
+            } else {
+                println!(
+                    "{}",
+                    fl!(
+                        "cli-card-photo-set",
+                        card = card,
+                        kb = jpeg.bytes.len().div_ceil(1024)
+                    )
+                );
+            }
+        }
         CardCommand::Request {
             person,
             comment,

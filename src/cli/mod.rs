@@ -4,6 +4,7 @@
 mod card;
 mod demo;
 mod gen_ldif;
+mod print;
 mod search;
 mod settings;
 mod sync;
@@ -62,6 +63,8 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Write a deterministic synthetic directory as LDIF on stdout (tests and benchmarks).
     GenLdif(gen_ldif::GenLdifArgs),
+    /// Print one card or a campaign on an IPP printer, or save it as PDF (delivery slip, bitmaps).
+    Print(print::PrintArgs),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -126,5 +129,6 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::Secret(c) => settings::run_secret(env, c),
         Command::Sync(args) => sync::run(env, args),
         Command::GenLdif(args) => gen_ldif::run(env, args),
+        Command::Print(args) => print::run(env, args),
     }
 }

@@ -10,7 +10,8 @@ use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 
 use super::dir_jobs::{DirJob, SyncRequest};
 use super::jobs::{self, Done, Job, Services};
-use super::screens::{desk, directory, groups, settings};
+use super::printing::{self, Dialog, PrintMsg, PrintRequest};
+use super::screens::{desk, directory, groups, printers, production, settings};
 use super::sync::{self, SyncUi, Tone};
 use super::theme;
 use crate::fl;
@@ -20,6 +21,7 @@ use crate::store::counts::Counts;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Desk,
+    Production,
     Groups,
     Settings,
 }
@@ -35,6 +37,10 @@ pub enum Effect {
     },
     /// A directory sync on a worker thread, reporting through `Message::Sync` (`sync.rs`).
     Sync(SyncRequest),
+    /// Cards sent to a printer or a PDF on a worker thread, reporting through `Message::Print`.
+    Print(PrintRequest),
+    /// A native open/save dialog; the answer comes back as `Message::Picked`.
+    Dialog(Dialog),
     Exit,
 }
 
@@ -49,6 +55,14 @@ pub enum Message {
     /// Directory sync: start, progress, end, schedule.
     Sync(sync::Message),
     Groups(groups::Message),
+    Production(production::Message),
+    /// Settings → Printing.
+    Printers(printers::Message),
+    Print(PrintMsg),
+    /// The path chosen in a dialog (`None`: cancelled).
+    Picked(Dialog, Option<std::path::PathBuf>),
+    /// A file dropped on the window (a photo for the card being prepared).
+    FileDropped(std::path::PathBuf),
     Key(Key, Modifiers),
     Frame,
 }
@@ -69,6 +83,8 @@ pub struct App {
     pub directory: directory::State,
     pub sync: SyncUi,
     pub groups: groups::State,
+    pub production: production::State,
+    pub printers: printers::State,
     pub counts: Option<Counts>,
     /// Start-up is running (database check, demo generation on first run).
     pub starting: bool,
@@ -79,7 +95,8 @@ pub struct App {
 impl App {
     /// The state at start and the first effects (start-up job).
     pub fn new(services: Services) -> (App, Vec<Effect>) {
-        let desk = desk::State::new(services.config.desk.results_limit);
+        let mut desk = desk::State::new(services.config.desk.results_limit);
+        desk.default_printer = services.config.print.printer.clone();
         let settings = settings::State::new(&services.config);
         let directory = directory::State::new(&services.config);
         let status = services.fresh.then(|| fl!("status-creating-demo"));
@@ -91,6 +108,8 @@ impl App {
             directory,
             sync: SyncUi::default(),
             groups: groups::State::new(),
+            production: production::State::new(),
+            printers: printers::State::default(),
             counts: None,
             starting: true,
             status,
@@ -119,6 +138,7 @@ impl App {
     pub fn title(&self) -> String {
         match self.screen {
             Screen::Desk => fl!("title-desk"),
+            Screen::Production => fl!("title-production"),
             Screen::Groups => fl!("title-groups"),
             Screen::Settings => fl!("title-settings"),
         }
@@ -136,6 +156,13 @@ impl App {
             _ => None,
         });
         let background = SyncUi::subscription(&self.services.config).map(Message::Sync);
+        let dropped = iced::event::listen_with(|event, _, _| match event {
+            iced::Event::Window(iced::window::Event::FileDropped(path)) => {
+                Some(Message::FileDropped(path))
+            }
+            _ => None,
+        });
+        let keys = Subscription::batch([keys, dropped]);
         if self.bench.is_some() {
             Subscription::batch([
                 keys,
@@ -160,7 +187,11 @@ impl App {
                         fx.push(Effect::Focus(groups::FILTER_ID));
                         fx
                     }
-                    Screen::Settings => Vec::new(),
+                    Screen::Production => self.production.open(),
+                    Screen::Settings => match self.settings.tab {
+                        settings::Tab::Printing => self.printers.open(),
+                        _ => Vec::new(),
+                    },
                 }
             }
             Message::Desk(desk::Message::OpenGroup(g)) => {
@@ -168,7 +199,16 @@ impl App {
                 self.groups.show_group(g)
             }
             Message::Desk(m) => self.desk.update(m),
+            Message::Settings(settings::Message::Tab(settings::Tab::Printing)) => {
+                self.settings.tab = settings::Tab::Printing;
+                self.printers.open()
+            }
             Message::Settings(m) => self.settings.update(&mut self.services.config, m),
+            Message::Production(m) => self.on_production(m),
+            Message::Printers(m) => self.printers.update(&mut self.services.config, m),
+            Message::Print(m) => self.on_print(m),
+            Message::Picked(d, path) => self.on_picked(d, path),
+            Message::FileDropped(path) => self.on_dropped(path),
             Message::Directory(m) => self.directory.update(&mut self.services.config, m),
             Message::Sync(m) => self.on_sync(m),
             Message::Groups(groups::Message::OpenMember(id)) => {
@@ -211,6 +251,7 @@ impl App {
                 Vec::new()
             }
             Done::Dir(d) => self.on_dir_done(d),
+            Done::Prod(d) => self.on_prod_done(d),
         }
     }
 
@@ -288,6 +329,8 @@ impl App {
             Effect::Focus(id) => operation::focus(id),
             Effect::ScrollTo { id, y } => operation::scroll_to(id, AbsoluteOffset { x: 0.0, y }),
             Effect::Sync(req) => sync::task(self.services.clone(), req),
+            Effect::Print(req) => printing::task(self.services.clone(), req),
+            Effect::Dialog(d) => printing::dialog(d),
             Effect::Exit => iced::exit(),
         }))
     }
@@ -295,6 +338,7 @@ impl App {
     pub fn view(&self) -> Element<'_, Message> {
         let body: Element<'_, Message> = match self.screen {
             Screen::Desk => self.desk.view().map(Message::Desk),
+            Screen::Production => self.production.view().map(Message::Production),
             Screen::Groups => self.groups.view().map(Message::Groups),
             Screen::Settings => {
                 let tab: Element<'_, Message> = match self.settings.tab {
@@ -309,6 +353,10 @@ impl App {
                     settings::Tab::Directory => {
                         self.directory.view(&self.services.config, &self.sync)
                     }
+                    settings::Tab::Printing => self
+                        .printers
+                        .view(&self.services.config)
+                        .map(Message::Printers),
                 };
                 column![self.settings.tabs().map(Message::Settings), tab].into()
             }
@@ -342,6 +390,7 @@ impl App {
         let col: Column<'_, Message> = column![
             text("Guichet").size(20),
             item(Screen::Desk, fl!("nav-desk")),
+            item(Screen::Production, fl!("nav-production")),
             item(Screen::Groups, fl!("nav-groups")),
             item(Screen::Settings, fl!("nav-settings")),
         ]

@@ -8,6 +8,7 @@ use crate::config::{Config, Paths};
 use crate::demo::{self, DemoOptions};
 use crate::domain::card::{Actor, CardId, CardState, PersonId, Request};
 use crate::gui::dir_jobs::{self, DirDone, DirJob};
+use crate::gui::prod_jobs::{self, ProdDone, ProdJob};
 use crate::store::counts::Counts;
 use crate::store::persons::{PersonDetail, PersonRow};
 use crate::store::{Store, cards, counts, group_tree, persons, search};
@@ -36,7 +37,16 @@ impl Services {
         })
     }
 
-    fn actor(&self) -> Actor {
+    /// The data folder: where the database lives, with the installation's templates.
+    pub fn data_dir(&self) -> PathBuf {
+        self.store
+            .path()
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    pub fn actor(&self) -> Actor {
         Actor::Operator(self.config.operator())
     }
 }
@@ -48,6 +58,8 @@ pub struct PersonView {
     pub offered: Vec<(CardId, Vec<CardState>)>,
     /// Member count of each of the person's groups, by group id.
     pub group_members: Vec<(i64, u64)>,
+    /// The latest print job of each card that was sent to print.
+    pub print_jobs: Vec<crate::store::prints::PrintJobRow>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +85,8 @@ pub enum Job {
     SaveConfig(Box<Config>),
     /// Directory settings, sync status and groups (`dir_jobs.rs`).
     Dir(DirJob),
+    /// Photos, previews, campaigns, printers and templates (`prod_jobs.rs`).
+    Prod(ProdJob),
 }
 
 /// The result of a job, as a message for the window.
@@ -88,6 +102,7 @@ pub enum Done {
     ConfigSaved,
     Failed(String),
     Dir(DirDone),
+    Prod(ProdDone),
 }
 
 /// Runs a job to completion (blocking).
@@ -173,6 +188,7 @@ pub fn perform(services: &Services, job: Job) -> Done {
             Err(e) => Done::Failed(ui_text::config_error(&e)),
         },
         Job::Dir(job) => dir_jobs::perform(services, job),
+        Job::Prod(job) => prod_jobs::perform(services, job),
     }
 }
 
@@ -186,10 +202,17 @@ fn load_person(services: &Services, id: PersonId, now: jiff::Timestamp) -> Done 
         }
         let ids: Vec<i64> = detail.groups.iter().map(|g| g.id).collect();
         let group_members = group_tree::member_counts(c, &ids)?;
+        let mut print_jobs = Vec::new();
+        for card in &detail.cards {
+            if let Some(j) = crate::store::prints::latest(c, card.id)? {
+                print_jobs.push(j);
+            }
+        }
         Ok(PersonView {
             detail,
             offered,
             group_members,
+            print_jobs,
         })
     });
     match res {

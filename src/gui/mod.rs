@@ -2,12 +2,16 @@
 //! (`app_dir.rs` its directory part); `screens/` one module per screen; `jobs.rs` and `dir_jobs.rs`
 //! the blocking work (SQLite, demo generation, keyring, LDAP) that runs on tokio's blocking pool,
 //! never on the GUI thread; `sync.rs` the directory sync (worker thread, progress, background
-//! schedule); `stems.rs` Grouper names as a tree.
+//! schedule); `stems.rs` Grouper names as a tree; `prod_jobs.rs`, `printing.rs` and `app_prod.rs` card
+//! production (photos, previews, printing on a worker thread, native dialogs).
 
 pub mod app;
 mod app_dir;
+mod app_prod;
 pub mod dir_jobs;
 pub mod jobs;
+pub mod printing;
+pub mod prod_jobs;
 pub mod screens;
 pub mod stems;
 pub mod sync;

@@ -144,6 +144,15 @@ pub fn structures_with_cards(conn: &Connection) -> Result<Vec<(i64, String)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The affiliations of the mirror's persons and how many persons each has (template rules).
+pub fn populations(conn: &Connection) -> Result<Vec<(String, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT affiliation, COUNT(*) FROM persons GROUP BY affiliation ORDER BY COUNT(*) DESC",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use iced::widget::{button, column, container, row, text, text_input};
 use iced::{Alignment, Element, Length};
 
-use super::person_panel;
+use super::{person_panel, studio};
 use crate::domain::card::{CardId, CardState, DisableReason, PersonId, Request};
 use crate::fl;
 use crate::gui::app::Effect;
@@ -45,6 +45,10 @@ pub struct State {
     pub limit: usize,
     /// The next directory list replaces the current one without moving the view (after a sync).
     keep_position: bool,
+    /// The new-card flow (photo, preview, print) of one card, shown instead of the person panel.
+    pub studio: Option<studio::State>,
+    /// The printer chosen by default (settings), for the card flow.
+    pub default_printer: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +65,9 @@ pub enum Message {
     DismissBanner,
     /// A group of the person panel: the window shows it on the Groups screen.
     OpenGroup(i64),
+    /// Opens the card flow of a card at a step.
+    OpenStudio(CardId, studio::Step),
+    Studio(studio::Message),
 }
 
 impl State {
@@ -122,6 +129,7 @@ impl State {
         };
         self.selected = Some(index);
         self.disable_for = None;
+        self.studio = None;
         vec![Effect::Job(Job::Person(id))]
     }
 
@@ -175,7 +183,29 @@ impl State {
                 self.disable_for = Some(card);
                 Vec::new()
             }
+            // Printing goes through the card flow: preview, printer, and the printer's verdict.
+            Message::Transition(card, CardState::InPrint) => {
+                self.update(Message::OpenStudio(card, studio::Step::Print))
+            }
             Message::Transition(card, to) => self.transition(card, to, Request::default()),
+            Message::OpenStudio(card, step) => {
+                let Some(person) = self.person.as_ref().map(|p| p.view.detail.id) else {
+                    return Vec::new();
+                };
+                self.error = None;
+                let s = studio::State::new(card, person, step, self.default_printer.as_deref());
+                let fx = s.opening();
+                self.studio = Some(s);
+                fx
+            }
+            Message::Studio(studio::Message::Close) => {
+                self.studio = None;
+                Vec::new()
+            }
+            Message::Studio(m) => match self.studio.as_mut() {
+                Some(s) => s.update(m),
+                None => Vec::new(),
+            },
             Message::Disable(card, reason) => {
                 self.disable_for = None;
                 self.transition(
@@ -349,9 +379,10 @@ impl State {
         } else if let Some(info) = &self.info {
             right = right.push(banner(info, false));
         }
-        right = right.push(match &self.person {
-            Some(panel) => panel.view(self.disable_for),
-            None => empty_hint(),
+        right = right.push(match (&self.studio, &self.person) {
+            (Some(s), _) => s.view().map(Message::Studio),
+            (None, Some(panel)) => panel.view(self.disable_for),
+            (None, None) => empty_hint(),
         });
         row![
             left,

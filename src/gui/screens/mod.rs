@@ -4,4 +4,7 @@ pub mod desk;
 pub mod directory;
 pub mod groups;
 pub mod person_panel;
+pub mod printers;
+pub mod production;
 pub mod settings;
+pub mod studio;

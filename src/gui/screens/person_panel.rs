@@ -5,12 +5,14 @@ use iced::widget::{Column, Row, Space, button, column, container, image, row, sc
 use iced::{Alignment, Element, Length, Theme};
 
 use super::desk::Message;
+use super::studio;
 use crate::domain::card::{CardId, CardState, DisableReason};
 use crate::fl;
 use crate::gui::jobs::PersonView;
 use crate::gui::{stems, theme};
 use crate::store::cards::CardDetail;
 use crate::store::groups::GroupInfo;
+use crate::store::prints::{JobOutcome, PrintJobRow};
 use crate::ui_text;
 
 /// A loaded person and its decoded photo handle (kept, so the image is uploaded once).
@@ -215,7 +217,13 @@ impl Panel {
                 .find(|(id, _)| *id == card.id)
                 .map(|(_, o)| o.as_slice())
                 .unwrap_or(&[]);
-            col = col.push(card_box(card, offered, disable_for == Some(card.id)));
+            let last_job = self.view.print_jobs.iter().find(|j| j.card_id == card.id);
+            col = col.push(card_box(
+                card,
+                offered,
+                last_job,
+                disable_for == Some(card.id),
+            ));
         }
         col.into()
     }
@@ -257,6 +265,7 @@ fn action_style(to: CardState) -> fn(&Theme, button::Status) -> button::Style {
 fn card_box<'a>(
     card: &'a CardDetail,
     offered: &[CardState],
+    last_job: Option<&'a PrintJobRow>,
     asking_reason: bool,
 ) -> Element<'a, Message> {
     let head = row![
@@ -300,6 +309,14 @@ fn card_box<'a>(
     }
 
     let mut actions = Row::new().spacing(8);
+    if card.state.photo_editable() {
+        actions = actions.push(
+            button(text(fl!("card-photo-action")).size(14))
+                .on_press(Message::OpenStudio(card.id, studio::Step::Photo))
+                .style(button::secondary)
+                .padding([6, 12]),
+        );
+    }
     for &to in offered {
         actions = actions.push(
             button(text(ui_text::action(to)).size(14))
@@ -310,7 +327,24 @@ fn card_box<'a>(
     }
 
     let mut col = column![head, details].spacing(8);
-    if !offered.is_empty() {
+    if let Some(job) =
+        last_job.filter(|j| card.state == CardState::InPrint && j.state != JobOutcome::Completed)
+    {
+        let what = match job.state {
+            JobOutcome::Sent => fl!("card-print-sent", printer = job.printer.clone()),
+            _ => fl!(
+                "card-print-failed",
+                printer = job.printer.clone(),
+                message = job.message.clone().unwrap_or_default()
+            ),
+        };
+        col = col.push(
+            container(text(what).size(13))
+                .padding(6)
+                .style(theme::error_banner),
+        );
+    }
+    if !offered.is_empty() || card.state.photo_editable() {
         col = col.push(actions);
     }
     if asking_reason {

@@ -18,6 +18,8 @@ pub enum Tab {
     #[default]
     General,
     Directory,
+    /// Printers and card templates (`screens/printers.rs`).
+    Printing,
 }
 
 #[derive(Debug, Default)]
@@ -49,6 +51,7 @@ impl State {
         for (tab, label) in [
             (Tab::General, fl!("settings-tab-general")),
             (Tab::Directory, fl!("settings-tab-directory")),
+            (Tab::Printing, fl!("settings-tab-printing")),
         ] {
             let style = if self.tab == tab {
                 button::primary
@@ -73,7 +76,7 @@ impl State {
                 // The Directory tab shows whether a bind password is stored: ask the keyring.
                 return match tab {
                     Tab::Directory => vec![Effect::Job(Job::Dir(DirJob::PasswordState))],
-                    Tab::General => Vec::new(),
+                    Tab::General | Tab::Printing => Vec::new(),
                 };
             }
             Message::Language(lang) => {

@@ -1,0 +1,157 @@
+//! Printing from the window: the job runs on a worker thread and reports each card's result (progress bar,
+//! per-card list) through `Message::Print`; and the native open/save dialogs (rfd) the production screens
+//! use. The tests call `execute` synchronously, so the window and the tests share one path.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use iced::Task;
+
+use crate::domain::card::CardId;
+use crate::gui::app;
+use crate::gui::jobs::Services;
+use crate::production::catalog::Catalog;
+use crate::production::job::{self, CardResult, PrintSettings, Progress};
+use crate::production::print::{IppPrinter, PdfFilePrinter, Printer};
+use crate::ui_text;
+
+/// Where the cards go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// An IPP printer, by URI.
+    Printer(String),
+    /// One PDF file for all the cards.
+    Pdf(PathBuf),
+}
+
+/// Which screen asked: the answer goes back to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Desk,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrintRequest {
+    pub origin: Origin,
+    pub cards: Vec<CardId>,
+    pub destination: Destination,
+    /// Set by the Stop button; checked between jobs.
+    pub stop: Arc<AtomicBool>,
+}
+
+#[derive(Debug, Clone)]
+pub enum PrintMsg {
+    Progress(Origin, Progress),
+    Finished(Origin, Vec<CardResult>),
+    /// The job could not start (no such printer, bad URI).
+    Failed(Origin, String),
+}
+
+/// Runs a print request, reporting through `emit` (blocking).
+pub fn execute(services: &Services, req: &PrintRequest, emit: &mut dyn FnMut(PrintMsg)) {
+    let cfg = &services.config.print;
+    let (printer, one_job): (Box<dyn Printer>, bool) = match &req.destination {
+        Destination::Pdf(path) => (Box::new(PdfFilePrinter::new(path.clone())), true),
+        Destination::Printer(uri) => match IppPrinter::new(uri) {
+            Ok(p) => (Box::new(p), false),
+            Err(e) => {
+                emit(PrintMsg::Failed(req.origin, ui_text::print_error(&e)));
+                return;
+            }
+        },
+    };
+    let catalog = Catalog::load(&services.data_dir());
+    let settings = PrintSettings {
+        actor: services.actor(),
+        opts: services.config.card_options(),
+        poll: Duration::from_millis(500),
+        timeout: Duration::from_secs(u64::from(cfg.job_timeout_seconds)),
+        batch: Some(jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S").to_string()),
+        labels: ui_text::affiliation,
+    };
+    let origin = req.origin;
+    let results = job::print_cards(
+        &services.store,
+        &catalog,
+        cfg,
+        printer.as_ref(),
+        one_job,
+        &req.cards,
+        &settings,
+        &req.stop,
+        &mut |p| emit(PrintMsg::Progress(origin, p)),
+    );
+    emit(PrintMsg::Finished(origin, results));
+}
+
+/// The print request on a worker thread, as a stream of messages for the window.
+pub fn task(services: Services, req: PrintRequest) -> Task<app::Message> {
+    let (tx, rx) = iced::futures::channel::mpsc::unbounded();
+    let origin = req.origin;
+    let spawned = std::thread::Builder::new()
+        .name("guichet-print".into())
+        .spawn(move || {
+            let mut emit = |m| {
+                let _ = tx.unbounded_send(app::Message::Print(m));
+            };
+            execute(&services, &req, &mut emit);
+        });
+    match spawned {
+        Ok(_) => Task::stream(rx),
+        Err(e) => Task::done(app::Message::Print(PrintMsg::Failed(origin, e.to_string()))),
+    }
+}
+
+/// A native dialog a screen asks for; the chosen path comes back as `Message::Picked`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    /// A photo to import (JPEG or PNG).
+    OpenPhoto,
+    /// Where to save cards as PDF.
+    SavePdf(Origin),
+    /// Where to save a delivery slip.
+    SaveSlip,
+    /// A folder for the face bitmaps.
+    PngFolder,
+}
+
+/// Opens a native dialog; the answer (or `None` when cancelled) comes back with the request.
+pub fn dialog(d: Dialog) -> Task<app::Message> {
+    let title = match &d {
+        Dialog::OpenPhoto => crate::fl!("dialog-open-photo"),
+        Dialog::SavePdf(_) => crate::fl!("dialog-save-pdf"),
+        Dialog::SaveSlip => crate::fl!("dialog-save-slip"),
+        Dialog::PngFolder => crate::fl!("dialog-png-folder"),
+    };
+    let request = d.clone();
+    Task::perform(
+        async move {
+            let dlg = rfd::AsyncFileDialog::new().set_title(title);
+            let handle = match request {
+                Dialog::OpenPhoto => {
+                    dlg.add_filter("JPEG, PNG", &["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"])
+                        .pick_file()
+                        .await
+                }
+                Dialog::SavePdf(_) => {
+                    dlg.add_filter("PDF", &["pdf"])
+                        .set_file_name("cartes.pdf")
+                        .save_file()
+                        .await
+                }
+                Dialog::SaveSlip => {
+                    dlg.add_filter("PDF", &["pdf"])
+                        .set_file_name("bordereau.pdf")
+                        .save_file()
+                        .await
+                }
+                Dialog::PngFolder => dlg.pick_folder().await,
+            };
+            handle.map(|h| h.path().to_path_buf())
+        },
+        move |path| app::Message::Picked(d.clone(), path),
+    )
+}
