@@ -14,8 +14,18 @@ fn drive(app: &mut App, msg: Message) {
     let mut queue = vec![msg];
     while let Some(m) = queue.pop() {
         for fx in app.handle(m) {
-            if let Effect::Job(job) = fx {
-                queue.push(Message::Done(jobs::perform(&app.services, job)));
+            match fx {
+                Effect::Job(job) => queue.push(Message::Done(jobs::perform(&app.services, job))),
+                // Printing runs synchronously here, with the same function as the window's worker.
+                Effect::Print(req) => {
+                    let mut msgs = Vec::new();
+                    guichet::gui::printing::execute(&app.services, &req, &mut |m| {
+                        msgs.push(Message::Print(m))
+                    });
+                    msgs.reverse();
+                    queue.extend(msgs);
+                }
+                _ => {}
             }
         }
     }
@@ -127,9 +137,35 @@ fn lifecycle_buttons_follow_the_state_machine() {
     assert!(shows(&app, "LEFÈVRE Jérôme"));
     assert!(click(&mut app, "Request a card"));
     assert!(click(&mut app, "Validate request"));
+    // Printing opens the card flow at its print step: preview of the template, printer choice, PDF.
     assert!(click(&mut app, "Send to print"));
-    assert!(shows(&app, "Printing"));
-    assert!(click(&mut app, "Mark printed"));
+    assert!(shows(&app, "2. Preview and print"));
+    assert!(
+        shows(&app, "Front") && shows(&app, "Back"),
+        "both faces previewed"
+    );
+    assert!(shows(&app, "Save as PDF…"));
+    let pdf = dir.path().join("card.pdf");
+    drive(
+        &mut app,
+        Message::Picked(
+            guichet::gui::printing::Dialog::SavePdf(guichet::gui::printing::Origin::Desk),
+            Some(pdf.clone()),
+        ),
+    );
+    assert!(pdf.exists(), "the PDF is written");
+    let verdict = app
+        .desk
+        .studio
+        .as_ref()
+        .and_then(|s| s.info.clone())
+        .unwrap_or_default();
+    assert!(
+        shows(&app, &verdict) && verdict.ends_with("printed."),
+        "{verdict:?}"
+    );
+    assert!(click(&mut app, "Close"));
+    assert!(shows(&app, "Printed"), "the card is PRINTED");
     // PRINTED: encoding is started by the system only; nothing is offered to the operator.
     for label in ["Start encoding", "Mark encoded", "Enable", "Send to print"] {
         assert!(
