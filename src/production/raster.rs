@@ -423,12 +423,25 @@ mod tests {
         assert_eq!(render(&card.front, 0, 0).dimensions(), (1, 1));
     }
 
-    /// Draws the made-up institutions' logos of the built-in templates (no real trademark) and writes them to
-    /// assets/templates/*/logo.png. Run by hand after changing them:
-    /// `cargo test --lib production::raster::tests::regenerate_template_logos -- --ignored`.
+    /// Draws the made-up institutions' logos of the built-in templates (no real trademark) and checks they are
+    /// the committed assets/templates/*/logo.png. After changing the drawing, write them again with
+    /// `GUICHET_WRITE_LOGOS=1 cargo test --lib production::raster::tests::template_logos_are_drawn_here`.
     #[test]
-    #[ignore]
-    fn regenerate_template_logos() {
+    fn template_logos_are_drawn_here() {
+        let keep = |pm: &Pixmap, path: std::path::PathBuf| {
+            if std::env::var_os("GUICHET_WRITE_LOGOS").is_some() {
+                pm.save_png(&path).unwrap();
+                return;
+            }
+            // Both sides through one PNG round trip, so premultiplied alpha compares exactly.
+            let drawn = Pixmap::decode_png(&pm.encode_png().unwrap()).unwrap();
+            let committed = Pixmap::load_png(&path).unwrap();
+            assert!(
+                drawn.data() == committed.data(),
+                "{} differs from its drawing",
+                path.display()
+            );
+        };
         use crate::production::fonts::FontFace;
         const PX_PER_MM: f32 = 20.0;
         let view = |w_mm: f32, h_mm: f32| View {
@@ -495,7 +508,7 @@ mod tests {
             &v,
             &run("MONTVAL", FontFace::Bold, 10.5, navy, 7.7, 6.6),
         );
-        pm.save_png(root.join("default/logo.png")).unwrap();
+        keep(&pm, root.join("default/logo.png"));
 
         // Collège Les Tilleuls: white disc with a green leaf, white name (drawn on the green band).
         let green = Rgb {
@@ -531,7 +544,7 @@ mod tests {
             &v,
             &run("Les Tilleuls", FontFace::Bold, 10.0, Rgb::WHITE, 8.8, 7.0),
         );
-        pm.save_png(root.join("school/logo.png")).unwrap();
+        keep(&pm, root.join("school/logo.png"));
     }
 
     #[test]
