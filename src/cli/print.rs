@@ -187,7 +187,7 @@ pub fn run(env: &Env, args: PrintArgs) -> CliResult {
         )
         .map_err(fail)?;
         let bytes = slip::slip_pdf(&s).map_err(|e| Failure(ui_text::pdf_error(&e)))?;
-        delivery::write_atomic(path, &bytes).map_err(|e| {
+        crate::production::print::write_atomic(path, &bytes, "slip").map_err(|e| {
             Failure(fl!(
                 "cli-write-file",
                 path = path.display().to_string(),

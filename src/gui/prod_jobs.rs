@@ -314,7 +314,7 @@ pub fn perform(services: &Services, job: ProdJob) -> Done {
                 Ok(b) => b,
                 Err(e) => return Done::Failed(ui_text::pdf_error(&e)),
             };
-            match delivery::write_atomic(&path, &bytes) {
+            match crate::production::print::write_atomic(&path, &bytes, "slip") {
                 Ok(()) => Done::Prod(ProdDone::Exported(fl!(
                     "production-slip-written",
                     path = path.display().to_string()

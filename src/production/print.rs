@@ -315,27 +315,31 @@ impl PdfFilePrinter {
     }
 
     fn write(&self, pdf: &[u8], job_id: i32) -> Result<(), PrintError> {
-        let fail = |e: std::io::Error| PrintError::File {
+        write_atomic(&self.path, pdf, &job_id.to_string()).map_err(|e| PrintError::File {
             path: self.path.clone(),
             message: e.to_string(),
-        };
-        let name = self.path.file_name().ok_or_else(|| PrintError::File {
-            path: self.path.clone(),
-            message: "not a file name".into(),
-        })?;
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}-{job_id}.tmp", std::process::id()));
-        let tmp = self.path.with_file_name(tmp_name);
-        let written = fs::File::create(&tmp)
-            .and_then(|mut f| f.write_all(pdf).and_then(|()| f.sync_all()))
-            .and_then(|()| fs::rename(&tmp, &self.path));
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(fail(e));
-        }
-        Ok(())
+        })
     }
+}
+
+/// Writes a file atomically: a hidden temporary file in the same folder (named with the process and
+/// `tag`), synced, then renamed over `path`; on failure the temporary file is removed and any earlier
+/// file stays intact. Used for PDFs "printed" to a file and for delivery slips.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8], tag: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}-{tag}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let written = fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
 }
 
 impl Printer for PdfFilePrinter {

@@ -316,19 +316,22 @@ fn qr_for(
     escn: Option<&str>,
     opts: &CardOptions,
 ) -> Result<Option<String>> {
-    Ok(match (escn, opts.qr_escn) {
-        (Some(e), true) => {
-            let prefix = if opts.qr_prefix.trim().is_empty() {
-                ESC_QR_PREFIX
-            } else {
-                opts.qr_prefix.trim()
-            };
-            Some(format!("{prefix}{e}"))
-        }
-        _ => conn.query_row("SELECT eppn FROM persons WHERE id = ?1", [person], |r| {
+    use crate::production::qr::{QrContent, qr_content};
+    if let (Some(_), true) = (escn, opts.qr_escn) {
+        let prefix = match opts.qr_prefix.trim() {
+            "" => ESC_QR_PREFIX,
+            p => p,
+        };
+        let rule = QrContent::Escn {
+            prefix: prefix.to_string(),
+        };
+        return Ok(qr_content(&rule, None, escn));
+    }
+    let eppn: Option<String> =
+        conn.query_row("SELECT eppn FROM persons WHERE id = ?1", [person], |r| {
             r.get(0)
-        })?,
-    })
+        })?;
+    Ok(qr_content(&QrContent::Eppn, eppn.as_deref(), None))
 }
 
 /// Identifiers a new card receives at request time: ESCN (if configured) and the QR content.
