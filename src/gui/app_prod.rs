@@ -21,10 +21,11 @@ impl App {
             ProdDone::PhotoLoaded {
                 card,
                 image,
+                work,
                 origin,
             } => {
                 if let Some(s) = self.desk.studio.as_mut().filter(|s| s.card == card) {
-                    s.on_photo_loaded(image, origin);
+                    s.on_photo_loaded(image, &work, origin);
                 }
             }
             ProdDone::PhotoFailed(m) => {

@@ -111,6 +111,8 @@ pub enum ProdDone {
     PhotoLoaded {
         card: CardId,
         image: Arc<::image::RgbImage>,
+        /// The photo reduced for the crop view, made here rather than on the GUI thread.
+        work: Arc<::image::RgbaImage>,
         origin: &'static str,
     },
     PhotoSaved {
@@ -200,21 +202,13 @@ pub fn perform(services: &Services, job: ProdJob) -> Done {
                             };
                             return photo_fail(ui_text::photo_error(&e));
                         }
-                        return Done::Prod(ProdDone::PhotoLoaded {
-                            card,
-                            image: Arc::new(img),
-                            origin: source.origin(),
-                        });
+                        return loaded(card, img, source.origin());
                     }
                     Err(m) => return photo_fail(m),
                 },
             };
             match photo::decode_upright(&bytes) {
-                Ok(up) => Done::Prod(ProdDone::PhotoLoaded {
-                    card,
-                    image: Arc::new(up.image),
-                    origin: source.origin(),
-                }),
+                Ok(up) => loaded(card, up.image, source.origin()),
                 Err(e) => photo_fail(ui_text::photo_error(&e)),
             }
         }
@@ -373,6 +367,19 @@ pub fn perform(services: &Services, job: ProdJob) -> Done {
             }
         }
     }
+}
+
+/// Longer side of the reduced photo the crop view draws its frame on.
+pub const CROP_WORK_SIZE: u32 = 720;
+
+fn loaded(card: CardId, image: ::image::RgbImage, origin: &'static str) -> Done {
+    let work = photo::thumbnail_rgba(&image, CROP_WORK_SIZE, CROP_WORK_SIZE);
+    Done::Prod(ProdDone::PhotoLoaded {
+        card,
+        image: Arc::new(image),
+        work: Arc::new(work),
+        origin,
+    })
 }
 
 /// The photo of the person's most recent other card.

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use iced::widget::{button, column, container, row, text, text_input};
+use iced::widget::{column, container, row, text, text_input};
 use iced::{Alignment, Element, Length};
 
 use super::{person_panel, studio};
@@ -12,6 +12,7 @@ use crate::fl;
 use crate::gui::app::Effect;
 use crate::gui::jobs::{Job, PersonView};
 use crate::gui::theme;
+use crate::gui::widgets::banner::banner;
 use crate::gui::widgets::virtual_list;
 use crate::store::persons::PersonRow;
 use crate::ui_text;
@@ -375,9 +376,9 @@ impl State {
 
         let mut right = column![].spacing(10).width(Length::Fill);
         if let Some(err) = &self.error {
-            right = right.push(banner(err, true));
+            right = right.push(banner(err.clone(), true, Message::DismissBanner));
         } else if let Some(info) = &self.info {
-            right = right.push(banner(info, false));
+            right = right.push(banner(info.clone(), false, Message::DismissBanner));
         }
         right = right.push(match (&self.studio, &self.person) {
             (Some(s), _) => s.view().map(Message::Studio),
@@ -430,26 +431,6 @@ impl State {
         };
         virtual_list::person_row(content, Message::Open(index), selected)
     }
-}
-
-fn banner(message: &str, error: bool) -> Element<'_, Message> {
-    let content = row![
-        text(message.to_string()).width(Length::Fill),
-        button(text(fl!("dismiss")).size(13))
-            .on_press(Message::DismissBanner)
-            .style(button::text)
-    ]
-    .align_y(Alignment::Center)
-    .spacing(8);
-    container(content)
-        .padding(10)
-        .width(Length::Fill)
-        .style(if error {
-            theme::error_banner
-        } else {
-            theme::info_banner
-        })
-        .into()
 }
 
 fn empty_hint<'a>() -> Element<'a, Message> {

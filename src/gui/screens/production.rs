@@ -20,6 +20,7 @@ use crate::gui::jobs::Job;
 use crate::gui::printing::{Destination, Dialog, Origin, PrintMsg, PrintRequest};
 use crate::gui::prod_jobs::{PrinterChoice, ProdJob};
 use crate::gui::theme;
+use crate::gui::widgets::banner::banner;
 use crate::production::delivery::Grouping;
 use crate::production::job::{Outcome, Progress};
 use crate::store::campaign::{CampaignCard, CardFilter};
@@ -353,9 +354,9 @@ impl State {
         .spacing(12)
         .padding(20);
         if let Some(e) = &self.error {
-            col = col.push(banner(e, true));
+            col = col.push(banner(e.clone(), true, Message::Dismiss));
         } else if let Some(i) = &self.info {
-            col = col.push(banner(i, false));
+            col = col.push(banner(i.clone(), false, Message::Dismiss));
         }
         col = col.push(self.actions());
         if let Some(stop) = &self.running {
@@ -521,25 +522,4 @@ impl Default for State {
     fn default() -> Self {
         State::new()
     }
-}
-
-fn banner(message: &str, error: bool) -> Element<'_, Message> {
-    container(
-        row![
-            text(message.to_string()).width(Length::Fill),
-            button(text(fl!("dismiss")).size(13))
-                .on_press(Message::Dismiss)
-                .style(button::text)
-        ]
-        .spacing(8)
-        .align_y(Alignment::Center),
-    )
-    .padding(10)
-    .width(Length::Fill)
-    .style(if error {
-        theme::error_banner
-    } else {
-        theme::info_banner
-    })
-    .into()
 }

@@ -25,8 +25,6 @@ use crate::production::print::JobStatus;
 
 /// Size of the photo shown for cropping, in logical pixels (the longer side).
 const CROP_VIEW: f32 = 360.0;
-/// The working copy of a photo for the crop view (longer side, pixels).
-const WORK_SIZE: u32 = 720;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -41,27 +39,24 @@ struct Cropping {
     origin: &'static str,
     crop: Crop,
     /// The photo reduced for display (the crop frame is drawn on it).
-    work: ::image::RgbImage,
+    work: ::image::RgbaImage,
     framed: image::Handle,
     result: image::Handle,
 }
 
 impl Cropping {
-    fn new(image: Arc<::image::RgbImage>, origin: &'static str) -> Cropping {
+    /// `work` is the photo already reduced off the GUI thread (`prod_jobs::CROP_WORK_SIZE`).
+    fn new(
+        image: Arc<::image::RgbImage>,
+        work: &::image::RgbaImage,
+        origin: &'static str,
+    ) -> Cropping {
         let (w, h) = image.dimensions();
-        let crop = Crop::initial(w, h);
-        let scale = (WORK_SIZE as f32 / w.max(h) as f32).min(1.0);
-        let work = ::image::imageops::resize(
-            image.as_ref(),
-            ((w as f32 * scale).round() as u32).max(1),
-            ((h as f32 * scale).round() as u32).max(1),
-            ::image::imageops::FilterType::Triangle,
-        );
         let mut c = Cropping {
             image,
             origin,
-            crop,
-            work,
+            crop: Crop::initial(w, h),
+            work: work.clone(),
             framed: image::Handle::from_rgba(1, 1, vec![0; 4]),
             result: image::Handle::from_rgba(1, 1, vec![0; 4]),
         };
@@ -93,7 +88,7 @@ impl Cropping {
         );
         let mut framed = ::image::RgbaImage::new(ww, wh);
         for (x, y, p) in framed.enumerate_pixels_mut() {
-            let [r, g, b] = self.work.get_pixel(x, y).0;
+            let [r, g, b, _] = self.work.get_pixel(x, y).0;
             let inside = x >= x0 && x < x1 && y >= y0 && y < y1;
             let edge = inside && (x < x0 + 2 || x + 2 >= x1 || y < y0 + 2 || y + 2 >= y1);
             *p = if edge {
@@ -110,8 +105,7 @@ impl Cropping {
                 .to_image();
         let small =
             ::image::imageops::resize(&sub, 150, 188, ::image::imageops::FilterType::Triangle);
-        let rgba = ::image::DynamicImage::ImageRgb8(small).to_rgba8();
-        self.result = image::Handle::from_rgba(150, 188, rgba.into_raw());
+        self.result = image::Handle::from_rgba(150, 188, small.into_raw());
     }
 }
 
@@ -301,10 +295,15 @@ impl State {
         })]
     }
 
-    pub fn on_photo_loaded(&mut self, image: Arc<::image::RgbImage>, origin: &'static str) {
+    pub fn on_photo_loaded(
+        &mut self,
+        image: Arc<::image::RgbImage>,
+        work: &::image::RgbaImage,
+        origin: &'static str,
+    ) {
         self.busy = None;
         self.step = Step::Photo;
-        self.cropping = Some(Cropping::new(image, origin));
+        self.cropping = Some(Cropping::new(image, work, origin));
     }
 
     /// The photo is stored: on to the preview.

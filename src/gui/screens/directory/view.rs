@@ -20,6 +20,7 @@ use crate::gui::app;
 use crate::gui::dir_jobs::{Password, PasswordState};
 use crate::gui::sync::{self, SyncUi};
 use crate::gui::theme;
+use crate::gui::widgets::banner::banner;
 use crate::ui_text;
 
 impl State {
@@ -335,9 +336,17 @@ impl State {
         }
         let mut col = column![buttons].spacing(8);
         if let Some(e) = &self.error {
-            col = col.push(banner(e.clone(), true));
+            col = col.push(banner(
+                e.clone(),
+                true,
+                app::Message::Directory(Message::DismissBanner),
+            ));
         } else if let Some(i) = &self.info {
-            col = col.push(banner(i.clone(), false));
+            col = col.push(banner(
+                i.clone(),
+                false,
+                app::Message::Directory(Message::DismissBanner),
+            ));
         }
         col.into()
     }
@@ -459,27 +468,6 @@ fn warn_text<'a, M: 'a>(s: String, warn: bool) -> Element<'a, M> {
     } else {
         text(s).size(13).into()
     }
-}
-
-fn banner<'a>(message: String, error: bool) -> Element<'a, app::Message> {
-    container(
-        row![
-            text(message).width(Length::Fill),
-            button(text(fl!("dismiss")).size(13))
-                .on_press(app::Message::Directory(Message::DismissBanner))
-                .style(button::text)
-        ]
-        .spacing(8)
-        .align_y(Alignment::Center),
-    )
-    .padding(10)
-    .width(Length::Fill)
-    .style(if error {
-        theme::error_banner
-    } else {
-        theme::info_banner
-    })
-    .into()
 }
 
 /// A mapping key (`person.due_date`) in words; unknown keys are shown as they are.

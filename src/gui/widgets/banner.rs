@@ -1,0 +1,28 @@
+//! The message banner of the screens: an error or an information, with a "Dismiss" button.
+
+use iced::widget::{button, container, row, text};
+use iced::{Alignment, Element, Length};
+
+use crate::fl;
+use crate::gui::theme;
+
+pub fn banner<'a, M: Clone + 'a>(message: String, error: bool, dismiss: M) -> Element<'a, M> {
+    container(
+        row![
+            text(message).width(Length::Fill),
+            button(text(fl!("dismiss")).size(13))
+                .on_press(dismiss)
+                .style(button::text)
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center),
+    )
+    .padding(10)
+    .width(Length::Fill)
+    .style(if error {
+        theme::error_banner
+    } else {
+        theme::info_banner
+    })
+    .into()
+}
