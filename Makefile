@@ -32,6 +32,7 @@ bench: deps-test
 	$(CARGO) build --release
 	$(CARGO) bench --bench desk
 	$(CARGO) bench --bench directory
+	$(CARGO) bench --bench production
 
 deps-run:
 	@./scripts/install-deps.sh $(RUN_PKGS)

@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 use guichet::store::{Store, search};
 use rusqlite::OptionalExtension;
+use support::{binary, machine, percentile};
+
+mod support;
 
 const PERSONS: usize = 275_000;
 const QUERIES: usize = 1_000;
@@ -18,20 +21,6 @@ impl Drop for Kill {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn binary() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/guichet");
-    assert!(
-        p.exists(),
-        "build the release binary first (make bench does)"
-    );
-    p
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 /// surname, given name, eppn, INE, student number.
@@ -208,31 +197,6 @@ fn startup(data: &Path) -> Option<(f64, f64, u64)> {
     Some((percentile(&first, 0.5), percentile(&ready, 0.5), rss))
 }
 
-fn machine() -> String {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .next()
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .map(|kb| format!("{:.0} GiB", kb as f64 / 1_048_576.0))
-        .unwrap_or_default();
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_default();
-    format!("{cores} cores, {mem} memory, {cpu}")
-}
-
 fn main() {
     // GUICHET_BENCH_REUSE=DIR measures search and start-up on an existing demo database (for iterating on
     // one figure); BENCHMARKS.md is only rewritten by a full run.
@@ -243,23 +207,7 @@ fn main() {
     let mut demo_s = f64::NAN;
     let mut summary = serde_json::Value::Null;
     if reuse.is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("bench folder");
-        eprintln!("demo: generating {PERSONS} persons…");
-        let t = Instant::now();
-        let out = Command::new(binary())
-            .arg("--data-dir")
-            .arg(&dir)
-            .args(["demo", "--persons", &PERSONS.to_string(), "--json"])
-            .output()
-            .expect("run demo");
-        assert!(
-            out.status.success(),
-            "demo failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        demo_s = t.elapsed().as_secs_f64();
-        summary = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        (demo_s, summary) = support::demo(&dir, PERSONS);
     }
     let db_mb = std::fs::metadata(dir.join("guichet.db"))
         .map(|m| m.len() as f64 / 1e6)
@@ -282,7 +230,6 @@ fn main() {
 
     let date = jiff::Zoned::now().strftime("%Y-%m-%d %H:%M %Z").to_string();
     let mut md = String::new();
-    md.push_str("# Benchmarks\n\n");
     md.push_str(&format!(
         "Written by `make bench` on {date}. Machine: {}.\n",
         machine()
@@ -332,8 +279,7 @@ fn main() {
         .collect();
     md.push_str(&format!("Slowest queries: {}.\n", slow.join(", ")));
     if reuse.is_none() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-        std::fs::write(&path, &md).expect("write BENCHMARKS.md");
+        support::write_section("desk-bench", &md);
     }
     println!("{md}");
 }

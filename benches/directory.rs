@@ -5,8 +5,9 @@
 
 #[path = "../tests/support/slapd.rs"]
 mod slapd;
+mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -18,9 +19,7 @@ const MAX_GROUP: usize = 35_000;
 const MODIFICATIONS: usize = 1_000;
 const SUFFIX: &str = "dc=univ-guichet,dc=fr";
 
-fn binary() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/guichet")
-}
+use support::binary;
 
 fn guichet(data: &Path, args: &[&str]) -> std::process::Output {
     Command::new(binary())
@@ -94,21 +93,6 @@ fn timed_sync(data: &Path, slapd: &Slapd) -> (serde_json::Value, f64, f64, Strin
         .unwrap_or(f64::NAN);
     let report = serde_json::from_slice(&out.stdout).expect("sync report");
     (report, secs, kb / 1024.0, stderr.into_owned())
-}
-
-fn replace_section(md: &str, section: &str) -> String {
-    const START: &str = "<!-- directory-bench -->";
-    const END: &str = "<!-- /directory-bench -->";
-    let block = format!("{START}\n{section}{END}\n");
-    match (md.find(START), md.find(END)) {
-        (Some(a), Some(b)) if b > a => format!(
-            "{}{}{}",
-            &md[..a],
-            block,
-            &md[b + END.len()..].trim_start_matches('\n')
-        ),
-        _ => format!("{}\n\n{block}", md.trim_end()),
-    }
 }
 
 fn main() {
@@ -251,9 +235,7 @@ fn main() {
         "The full sync's last transaction (one core busy; the reading is over): {}.\n\n",
         finish_steps(&full_log)
     ));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
-    let md = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".into());
-    std::fs::write(&path, replace_section(&md, &section)).expect("write BENCHMARKS.md");
+    support::write_section("directory-bench", &section);
     println!("{section}");
     let _ = std::fs::remove_file(&ldif);
 }

@@ -3,56 +3,13 @@
 mod support;
 
 use guichet::config::Config;
-use guichet::gui::jobs::{self, Services};
 use guichet::gui::{App, Effect, Message};
 use guichet::i18n::{self, Lang};
 use iced::keyboard::{Key, Modifiers, key::Named};
 use iced_test::{selector, simulator};
 
-/// Applies a message and every job it triggers, synchronously, as the window would.
-fn drive(app: &mut App, msg: Message) {
-    let mut queue = vec![msg];
-    while let Some(m) = queue.pop() {
-        for fx in app.handle(m) {
-            match fx {
-                Effect::Job(job) => queue.push(Message::Done(jobs::perform(&app.services, job))),
-                // Printing runs synchronously here, with the same function as the window's worker.
-                Effect::Print(req) => {
-                    let mut msgs = Vec::new();
-                    guichet::gui::printing::execute(&app.services, &req, &mut |m| {
-                        msgs.push(Message::Print(m))
-                    });
-                    msgs.reverse();
-                    queue.extend(msgs);
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-fn start(dir: &std::path::Path) -> App {
-    let store = support::fixture_store(dir);
-    let mut config = Config::default();
-    config.desk.operator = Some("agent.accueil".into());
-    let services = Services {
-        store,
-        config_file: dir.join("guichet.toml"),
-        config,
-        fresh: false,
-    };
-    let (mut app, fx) = App::new(services);
-    for e in fx {
-        if let Effect::Job(job) = e {
-            let done = jobs::perform(&app.services, job);
-            drive(&mut app, Message::Done(done));
-        }
-    }
-    app
-}
-
 /// A simulator as tall as a 1280×2000 screen, so the whole person panel is on screen.
-use support::gui::shows;
+use support::gui::{drive, shows, start};
 
 /// Clicks what `label` finds and applies the resulting messages.
 fn click(app: &mut App, label: &str) -> bool {

@@ -11,7 +11,7 @@ use guichet::config::Config;
 use guichet::demo::{self, DemoOptions};
 use guichet::gui::app::Screen;
 use guichet::gui::dir_jobs::{Outcome, SyncRequest};
-use guichet::gui::jobs::{self, Services};
+use guichet::gui::jobs;
 use guichet::gui::screens::{desk, directory};
 use guichet::gui::sync;
 use guichet::gui::{App, Effect, Message};
@@ -60,22 +60,7 @@ fn drive(app: &mut App, msg: Message) {
 }
 
 fn start_with(dir: &std::path::Path, store: Store) -> App {
-    let mut config = Config::default();
-    config.desk.operator = Some("agent.accueil".into());
-    let services = Services {
-        store,
-        config_file: dir.join("guichet.toml"),
-        config,
-        fresh: false,
-    };
-    let (mut app, fx) = App::new(services);
-    for e in fx {
-        if let Effect::Job(job) = e {
-            let done = jobs::perform(&app.services, job);
-            drive(&mut app, Message::Done(done));
-        }
-    }
-    app
+    support::gui::start_with(dir, store, drive)
 }
 
 fn start(dir: &std::path::Path) -> App {

@@ -36,6 +36,9 @@ pub struct PrintArgs {
     /// Free search, as at the Desk.
     #[arg(long)]
     filter: Option<String>,
+    /// At most this many cards, in the campaign's order (surname, given name): a print room's next stack.
+    #[arg(long, value_name = "N", requires = "batch")]
+    limit: Option<usize>,
     /// Printer URI (ipp://host[:port]/path); default: print.printer of the settings.
     #[arg(long, value_name = "URI")]
     printer: Option<String>,
@@ -83,6 +86,7 @@ pub fn run(env: &Env, args: PrintArgs) -> CliResult {
                 state: Some(state),
                 group,
                 text: args.filter.clone().unwrap_or_default(),
+                limit: args.limit.unwrap_or(0),
                 ..Default::default()
             };
             store

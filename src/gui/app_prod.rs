@@ -79,6 +79,11 @@ impl App {
                 self.printers.template_errors = errors;
                 self.printers.populations = populations;
             }
+            ProdDone::Webcams(list) => {
+                if let Some(s) = self.desk.studio.as_mut() {
+                    s.webcams = Some(list);
+                }
+            }
             ProdDone::Customised(path) => {
                 self.printers.info =
                     Some(fl!("templates-copied", path = path.display().to_string()));
@@ -108,7 +113,7 @@ impl App {
             Origin::Production => {
                 let mut fx = self.production.on_print(msg);
                 if self.production.running.is_none() {
-                    fx.push(self.production.reload());
+                    fx.push(self.production.refresh_counts());
                 }
                 fx
             }

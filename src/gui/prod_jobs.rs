@@ -82,6 +82,8 @@ pub enum ProdJob {
     },
     Preview(CardId),
     Printers,
+    /// The webcams plugged in (their probing opens device files, so not on the GUI thread).
+    Webcams,
     /// The cards of a campaign; `group` is a group name to resolve.
     Campaign {
         seq: u64,
@@ -146,6 +148,8 @@ pub enum ProdDone {
         populations: Vec<(String, u64)>,
     },
     Customised(PathBuf),
+    /// Webcams by name and device path.
+    Webcams(Vec<(String, PathBuf)>),
     /// A photo could not be used: the message says why and what to do.
     PhotoFailed(String),
 }
@@ -266,6 +270,12 @@ pub fn perform(services: &Services, job: ProdJob) -> Done {
             }
         }
         ProdJob::Printers => printers(services),
+        ProdJob::Webcams => Done::Prod(ProdDone::Webcams(
+            crate::production::webcam::devices()
+                .into_iter()
+                .map(|d| (d.name, d.path))
+                .collect(),
+        )),
         ProdJob::Campaign {
             seq,
             mut filter,

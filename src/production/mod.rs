@@ -9,6 +9,8 @@ pub mod ipp;
 pub mod job;
 pub mod pdf;
 pub mod photo;
+#[doc(hidden)]
+pub mod photo_fixture;
 pub mod print;
 pub mod qr;
 pub mod raster;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::production::photo_fixture::{exif_app1, jpeg, with_segment};
 use image::codecs::png::PngEncoder;
 use image::{ImageEncoder, Rgb, Rgba};
 
@@ -7,16 +8,7 @@ const BLUE: Rgb<u8> = Rgb([20, 20, 230]);
 const GREY: Rgb<u8> = Rgb([128, 128, 128]);
 
 fn jpeg_of(img: &RgbImage) -> Vec<u8> {
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, 95)
-        .encode(
-            img.as_raw(),
-            img.width(),
-            img.height(),
-            ExtendedColorType::Rgb8,
-        )
-        .expect("encoding a test picture");
-    out
+    jpeg(img, 95)
 }
 
 fn png_of(raw: &[u8], w: u32, h: u32, color: ExtendedColorType) -> Vec<u8> {
@@ -45,53 +37,6 @@ fn plain(w: u32, h: u32) -> RgbImage {
 }
 
 /// An APP1 segment carrying a TIFF header and one IFD0 entry: Orientation (0x0112), SHORT, count 1.
-fn exif_app1(orientation: u16, little_endian: bool) -> Vec<u8> {
-    let u16b = |v: u16| {
-        if little_endian {
-            v.to_le_bytes()
-        } else {
-            v.to_be_bytes()
-        }
-    };
-    let u32b = |v: u32| {
-        if little_endian {
-            v.to_le_bytes()
-        } else {
-            v.to_be_bytes()
-        }
-    };
-    let mut tiff = Vec::new();
-    tiff.extend_from_slice(if little_endian { b"II" } else { b"MM" });
-    tiff.extend_from_slice(&u16b(42));
-    tiff.extend_from_slice(&u32b(8)); // IFD0 right after the header
-    tiff.extend_from_slice(&u16b(1)); // one entry
-    tiff.extend_from_slice(&u16b(0x0112));
-    tiff.extend_from_slice(&u16b(3)); // SHORT
-    tiff.extend_from_slice(&u32b(1));
-    tiff.extend_from_slice(&u16b(orientation));
-    tiff.extend_from_slice(&[0, 0]); // value field padding
-    tiff.extend_from_slice(&u32b(0)); // no next IFD
-    let mut seg = vec![0xFF, 0xE1];
-    let len = u16::try_from(2 + 6 + tiff.len()).expect("short segment");
-    seg.extend_from_slice(&len.to_be_bytes());
-    seg.extend_from_slice(b"Exif\0\0");
-    seg.extend_from_slice(&tiff);
-    seg
-}
-
-/// Inserts `segment` after SOI and the JFIF APP0 segment, where cameras put their EXIF block.
-fn with_segment(jpeg: &[u8], segment: &[u8]) -> Vec<u8> {
-    let mut at = 2;
-    if jpeg.get(2..4) == Some(&[0xFF, 0xE0]) {
-        let len = u16::from_be_bytes([jpeg[4], jpeg[5]]) as usize;
-        at = 4 + len;
-    }
-    let mut out = jpeg[..at].to_vec();
-    out.extend_from_slice(segment);
-    out.extend_from_slice(&jpeg[at..]);
-    out
-}
-
 fn near(px: Rgb<u8>, want: Rgb<u8>) -> bool {
     px.0.iter()
         .zip(want.0.iter())

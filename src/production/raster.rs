@@ -477,7 +477,8 @@ mod tests {
         };
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/templates");
 
-        // Université de Montval: navy seal with a gold ring and an "M", name on two lines.
+        // Université de Brocéliande (the demo university): navy seal with a gold ring and a "B", name on two
+        // lines.
         let navy = Rgb {
             r: 0x1d,
             g: 0x4f,
@@ -496,17 +497,17 @@ mod tests {
         draw_text(
             &mut pm,
             &v,
-            &run("M", FontFace::Bold, 9.5, Rgb::WHITE, 2.05, 4.75),
+            &run("B", FontFace::Bold, 9.5, Rgb::WHITE, 2.25, 4.75),
         );
         draw_text(
             &mut pm,
             &v,
-            &run("UNIVERSITÉ DE", FontFace::Bold, 6.2, navy, 7.9, 3.1),
+            &run("UNIVERSITÉ DE", FontFace::Bold, 6.2, navy, 7.9, 3.0),
         );
         draw_text(
             &mut pm,
             &v,
-            &run("MONTVAL", FontFace::Bold, 10.5, navy, 7.7, 6.6),
+            &run("BROCÉLIANDE", FontFace::Bold, 7.4, navy, 7.8, 6.3),
         );
         keep(&pm, root.join("default/logo.png"));
 

@@ -67,6 +67,8 @@ pub struct State {
     pub done: usize,
     pub total: usize,
     pub results: HashMap<CardId, Outcome>,
+    /// The sequence number of a campaign load that only refreshes the counts (see `refresh_counts`).
+    counts_only: Option<u64>,
     pub error: Option<String>,
     pub info: Option<String>,
     /// Number of the latest campaign request; older answers are ignored.
@@ -110,6 +112,7 @@ impl State {
             done: 0,
             total: 0,
             results: HashMap::new(),
+            counts_only: None,
             error: None,
             info: None,
             seq: 0,
@@ -126,8 +129,17 @@ impl State {
         vec![self.reload(), Effect::Job(Job::Prod(ProdJob::Printers))]
     }
 
+    /// After a batch: the counts by state change, but the list keeps the batch's cards with their results
+    /// (for the delivery slip, the bitmaps and the operator's check) until the filters are applied again.
+    pub fn refresh_counts(&mut self) -> Effect {
+        let fx = self.reload();
+        self.counts_only = Some(self.seq);
+        fx
+    }
+
     /// Loads the campaign of the current filters.
     pub fn reload(&mut self) -> Effect {
+        self.counts_only = None;
         let seq = self.next_seq();
         Effect::Job(Job::Prod(ProdJob::Campaign {
             seq,
@@ -138,6 +150,16 @@ impl State {
 
     fn ids(&self) -> Vec<CardId> {
         self.rows.iter().map(|r| r.card_id).collect()
+    }
+
+    /// The cards a print sends: those of the list not printed yet by the last batch, so that printing again
+    /// after a batch retries the failed and stopped ones only.
+    fn to_print(&self) -> Vec<CardId> {
+        self.rows
+            .iter()
+            .map(|r| r.card_id)
+            .filter(|c| self.results.get(c) != Some(&Outcome::Printed))
+            .collect()
     }
 
     pub fn update(&mut self, msg: Message) -> Vec<Effect> {
@@ -183,7 +205,7 @@ impl State {
     }
 
     pub fn print(&mut self, destination: Destination) -> Vec<Effect> {
-        let cards = self.ids();
+        let cards = self.to_print();
         if cards.is_empty() {
             self.error = Some(fl!("cli-print-nothing"));
             return Vec::new();
@@ -192,7 +214,7 @@ impl State {
         self.running = Some(stop.clone());
         self.done = 0;
         self.total = cards.len();
-        self.results.clear();
+        self.results.retain(|_, o| *o == Outcome::Printed);
         self.error = None;
         self.info = None;
         vec![Effect::Print(PrintRequest {
@@ -229,9 +251,12 @@ impl State {
         if seq != self.seq {
             return; // an older selection
         }
+        self.counts = counts;
+        if self.counts_only.take() == Some(seq) {
+            return;
+        }
         self.error = None;
         self.rows = rows;
-        self.counts = counts;
         self.loaded = true;
         if self.running.is_none() {
             self.results.clear();
@@ -239,7 +264,9 @@ impl State {
     }
 
     pub fn on_campaign_failed(&mut self, seq: u64, message: String) {
-        if seq == self.seq {
+        if self.counts_only == Some(seq) {
+            self.counts_only = None; // the batch's list stays as it is
+        } else if seq == self.seq {
             self.loaded = true;
             self.rows.clear();
             self.counts.clear();
@@ -394,7 +421,8 @@ impl State {
 
     fn actions(&self) -> Element<'_, Message> {
         let running = self.running.is_some();
-        let n = self.rows.len();
+        let n = self.to_print().len();
+        let listed = self.rows.len();
         let chooser = pick_list(
             self.printers.as_slice(),
             self.printer.clone(),
@@ -420,12 +448,12 @@ impl State {
         let slip = enabled(
             button(text(fl!("production-slip"))).padding([8, 14]),
             Message::Slip,
-            !running && n > 0,
+            !running && listed > 0,
         );
         let png = enabled(
             button(text(fl!("production-png"))).padding([8, 14]),
             Message::Png,
-            !running && n > 0,
+            !running && listed > 0,
         );
         let mut r = row![
             chooser,

@@ -126,7 +126,7 @@ pub struct State {
     pub printing: Option<Arc<AtomicBool>>,
     pub job_status: Option<JobStatus>,
     drag: Option<Point>,
-    webcams: Vec<(String, PathBuf)>,
+    pub webcams: Option<Vec<(String, PathBuf)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,10 +157,6 @@ pub enum Message {
 
 impl State {
     pub fn new(card: CardId, person: PersonId, step: Step, default_printer: Option<&str>) -> State {
-        let webcams = crate::production::webcam::devices()
-            .into_iter()
-            .map(|d| (d.name, d.path))
-            .collect();
         State {
             card,
             person,
@@ -182,13 +178,16 @@ impl State {
             printing: None,
             job_status: None,
             drag: None,
-            webcams,
+            webcams: None,
         }
     }
 
     /// What opening the flow loads: the printers, and the preview when starting at the print step.
     pub fn opening(&self) -> Vec<Effect> {
-        let mut fx = vec![Effect::Job(Job::Prod(ProdJob::Printers))];
+        let mut fx = vec![
+            Effect::Job(Job::Prod(ProdJob::Printers)),
+            Effect::Job(Job::Prod(ProdJob::Webcams)),
+        ];
         if self.step == Step::Print {
             fx.push(Effect::Job(Job::Prod(ProdJob::Preview(self.card))));
         }
@@ -419,13 +418,15 @@ impl State {
             .push(button(text(fl!("studio-import"))).on_press(Message::Import))
             .push(button(text(fl!("studio-use-directory"))).on_press(Message::Directory))
             .push(button(text(fl!("studio-use-previous"))).on_press(Message::Previous));
-        for (name, path) in &self.webcams {
+        let webcams = self.webcams.as_deref().unwrap_or_default();
+        for (name, path) in webcams {
             sources = sources.push(
                 button(text(fl!("studio-webcam", name = name.clone())))
                     .on_press(Message::Webcam(Some(path.clone()))),
             );
         }
-        if self.webcams.is_empty() {
+        // The training camera when the machine has none (once the scan has answered).
+        if self.webcams.as_ref().is_some_and(Vec::is_empty) {
             sources = sources.push(
                 button(text(fl!("studio-training-camera")))
                     .on_press(Message::Webcam(None))
@@ -504,8 +505,8 @@ impl State {
         col.into()
     }
 
-    fn print_view(&self) -> Element<'_, Message> {
-        let mut col = Column::new().spacing(12);
+    /// Both faces as they will print (rendered from the card's template layout), or a wait note.
+    pub fn preview_view(&self) -> Element<'_, Message> {
         match &self.preview {
             Some((front, back)) => {
                 let mut faces = Row::new()
@@ -514,10 +515,14 @@ impl State {
                 if let Some(b) = back {
                     faces = faces.push(face(b, fl!("studio-back")));
                 }
-                col = col.push(faces);
+                faces.into()
             }
-            None => col = col.push(text(fl!("studio-preview-loading")).size(13)),
+            None => text(fl!("studio-preview-loading")).size(13).into(),
         }
+    }
+
+    fn print_view(&self) -> Element<'_, Message> {
+        let mut col = Column::new().spacing(12).push(self.preview_view());
         let printing = self.printing.is_some();
         let chooser = pick_list(
             self.printers.as_slice(),
