@@ -511,7 +511,8 @@ mod tests {
         );
         keep(&pm, root.join("default/logo.png"));
 
-        // Collège Les Tilleuls: white disc with a green leaf, white name (drawn on the green band).
+        // Lycée Anne de Bretagne (the demo school): white disc with a green leaf, white name (drawn on the green
+        // band).
         let green = Rgb {
             r: 0x1e,
             g: 0x7a,
@@ -538,12 +539,12 @@ mod tests {
         draw_text(
             &mut pm,
             &v,
-            &run("Collège", FontFace::Regular, 7.5, Rgb::WHITE, 8.8, 3.4),
+            &run("Lycée Anne", FontFace::Regular, 7.5, Rgb::WHITE, 8.8, 3.4),
         );
         draw_text(
             &mut pm,
             &v,
-            &run("Les Tilleuls", FontFace::Bold, 10.0, Rgb::WHITE, 8.8, 7.0),
+            &run("de Bretagne", FontFace::Bold, 9.0, Rgb::WHITE, 8.8, 7.0),
         );
         keep(&pm, root.join("school/logo.png"));
     }

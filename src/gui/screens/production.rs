@@ -376,7 +376,7 @@ impl State {
         let mut col = column![
             text(fl!("production-title")).size(26),
             filters,
-            scrollable(counts).direction(scrollable::Direction::Horizontal(Default::default())),
+            counts.wrap().vertical_spacing(6),
         ]
         .spacing(12)
         .padding(20);
@@ -415,8 +415,12 @@ impl State {
         } else {
             right = right.push(text(fl!("production-pick-preview")).size(13));
         }
-        col.push(row![list, right].spacing(16).height(Length::Fill))
-            .into()
+        col.push(
+            row![list, scrollable(right)]
+                .spacing(16)
+                .height(Length::Fill),
+        )
+        .into()
     }
 
     fn actions(&self) -> Element<'_, Message> {
@@ -459,6 +463,7 @@ impl State {
             chooser,
             print,
             pdf,
+            iced::widget::space::horizontal().width(Length::Fixed(12.0)),
             pick_list(
                 [
                     GroupingChoice(Grouping::Structure),
@@ -479,7 +484,7 @@ impl State {
                     .style(button::danger),
             );
         }
-        r.into()
+        r.wrap().vertical_spacing(8).into()
     }
 
     fn list(&self) -> Element<'_, Message> {

@@ -435,7 +435,7 @@ impl State {
         }
         let mut col = Column::new()
             .spacing(12)
-            .push(sources)
+            .push(sources.wrap().vertical_spacing(8))
             .push(text(fl!("studio-drop-hint")).size(13));
         match &self.cropping {
             Some(c) => {
@@ -515,7 +515,8 @@ impl State {
                 if let Some(b) = back {
                     faces = faces.push(face(b, fl!("studio-back")));
                 }
-                faces.into()
+                // Side by side on a wide window, one above the other on a narrow one.
+                faces.wrap().vertical_spacing(12).into()
             }
             None => text(fl!("studio-preview-loading")).size(13).into(),
         }
@@ -553,7 +554,7 @@ impl State {
                     .style(button::danger),
             );
         }
-        col = col.push(actions);
+        col = col.push(actions.wrap().vertical_spacing(8));
         if let Some(note) = &self.service_note {
             col = col.push(text(note.clone()).size(12));
         }
