@@ -228,10 +228,11 @@ fn watch(shared: &Shared, ctx: &Context, emit: &mut dyn FnMut(ReaderEvent)) -> E
                 states.push(ReaderState::new(c, State::UNAWARE));
             }
         }
+        // The snapshot is up to date before the events go out: a receiver may look at it at once.
+        shared.publish(Some(known.clone()));
         for event in events {
             emit(event);
         }
-        shared.publish(Some(known.clone()));
         for rs in &mut states {
             rs.sync_current_state();
         }
@@ -249,18 +250,24 @@ fn watch(shared: &Shared, ctx: &Context, emit: &mut dyn FnMut(ReaderEvent)) -> E
                 continue;
             }
         }
+        let mut events = Vec::new();
         for (status, rs) in known.iter_mut().zip(states.iter().skip(1)) {
             if rs.event_state().intersects(State::UNKNOWN | State::IGNORE) {
                 // The reader is going away: the next listing reports it.
                 continue;
             }
             let now = status_of(rs).atr;
-            for event in card_events(&status.name, status.atr.as_deref(), now.as_deref()) {
-                emit(event);
-            }
+            events.extend(card_events(
+                &status.name,
+                status.atr.as_deref(),
+                now.as_deref(),
+            ));
             status.atr = now;
         }
         shared.publish(Some(known.clone()));
+        for event in events {
+            emit(event);
+        }
     }
 }
 

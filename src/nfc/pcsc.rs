@@ -117,12 +117,16 @@ impl Pcsc {
     }
 
     /// Connects to the card on `reader` and opens the exclusive transaction that [`PcscCard`] holds.
+    ///
+    /// The connection itself is exclusive too: pcsc-lite's `SCardBeginTransaction` waits without limit
+    /// while another program holds a transaction, whereas an exclusive connection fails at once with
+    /// [`TransportError::Busy`], which the operator can act on.
     pub fn connect(&self, reader: &str) -> Result<PcscCard, TransportError> {
         let name =
             CString::new(reader).map_err(|_| TransportError::NoReader(reader.to_string()))?;
         let mut card = self
             .ctx
-            .connect(&name, ShareMode::Shared, Protocols::ANY)
+            .connect(&name, ShareMode::Exclusive, Protocols::ANY)
             .map_err(|e| map_error(e, reader))?;
         begin_transaction(&mut card, reader)?;
         let atr = card
@@ -164,7 +168,7 @@ fn begin_transaction(card: &mut Card, reader: &str) -> Result<(), TransportError
         Err((card, pcsc::Error::ResetCard)) => card,
         Err((_, e)) => return Err(map_error(e, reader)),
     };
-    card.reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard)
+    card.reconnect(ShareMode::Exclusive, Protocols::ANY, Disposition::LeaveCard)
         .map_err(|e| map_error(e, reader))?;
     let tx = card.transaction().map_err(|e| map_error(e, reader))?;
     std::mem::forget(tx);
@@ -209,11 +213,18 @@ impl PcscCard {
 }
 
 impl CardTransport for PcscCard {
+    /// A response without a status word means the exchange did not complete: a card always ends its
+    /// answer with SW1 SW2. pcsc-lite 1.9.9 with vpcd reports a card gone mid-exchange this way (an empty
+    /// success), so it reads as [`TransportError::CardRemoved`] too.
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        self.card
+        let response = self
+            .card
             .transmit(apdu, &mut self.buffer)
-            .map(<[u8]>::to_vec)
-            .map_err(|e| map_transmit_error(e, &self.reader))
+            .map_err(|e| map_transmit_error(e, &self.reader))?;
+        if response.len() < 2 {
+            return Err(TransportError::CardRemoved);
+        }
+        Ok(response.to_vec())
     }
 }
 
