@@ -240,6 +240,12 @@ fn without_pcscd_the_service_is_reported_missing_and_found_again() {
         "{stderr}"
     );
 
+    // The iced subscription's stream says so first.
+    let mut stream = Box::pin(guichet::nfc::monitor::events());
+    let first = iced::futures::executor::block_on(iced::futures::StreamExt::next(&mut stream));
+    assert_eq!(first, Some(ReaderEvent::ServiceUnavailable));
+    drop(stream);
+
     let (monitor, events) = monitor();
     expect_event(&events, Duration::from_secs(2), "unavailability", |e| {
         *e == ReaderEvent::ServiceUnavailable

@@ -329,10 +329,12 @@ fn card_events(reader: &str, before: Option<&[u8]>, now: Option<&[u8]>) -> Vec<R
 /// The reader events as an iced subscription: the monitor runs while the subscription is active and stops
 /// when it is dropped (the stream owns the [`Monitor`]).
 pub fn subscription() -> iced::Subscription<ReaderEvent> {
-    iced::Subscription::run(event_stream)
+    iced::Subscription::run(events)
 }
 
-fn event_stream() -> impl iced::futures::Stream<Item = ReaderEvent> {
+/// The stream behind [`subscription`]: a [`Monitor`] starts when it is first polled and stops when the
+/// stream is dropped.
+pub fn events() -> impl iced::futures::Stream<Item = ReaderEvent> {
     use iced::futures::{SinkExt, StreamExt};
     iced::stream::channel(
         64,
