@@ -10,6 +10,8 @@ use crate::store::StoreError;
 
 mod directory;
 pub use directory::*;
+mod nfc_reader;
+pub use nfc_reader::*;
 mod production;
 pub use production::*;
 mod production_photo;

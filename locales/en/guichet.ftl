@@ -529,3 +529,22 @@ err-pdf-font = The PDF writer cannot read the built-in font { $face }: reinstall
 err-pdf-image = An image cannot be put in the PDF ({ $message }): check the template's images and the photo.
 err-pdf-empty = There is no card to print: select at least one card.
 slip-page = page { $page } / { $pages }
+
+# --- nfc readers ---
+err-nfc-no-service = The smart-card service (PC/SC) is not running, so no card reader can be used. Start it (on Linux: sudo systemctl start pcscd) or install it (package pcscd); the rest of Guichet keeps working.
+err-nfc-no-reader = The card reader “{ $reader }” is not connected. Plug it in again, or choose another reader.
+err-nfc-no-card = There is no card on the reader “{ $reader }”. Put the card flat on the reader and try again.
+err-nfc-card-removed = The card left the reader during the operation. Put it back, keep it still on the reader and try again.
+err-nfc-busy = Another program is using the card. Close that program or wait for it to finish, then try again.
+err-nfc-uid-refused = The reader did not give the card's serial number (status { $sw }). Put the card back on the reader; if this persists, this card or reader is not supported.
+err-nfc-reader = The card reader reported an error: { $message }. Unplug the reader, plug it back in and try again.
+nfc-event-reader-added = Card reader connected: { $reader }
+nfc-event-reader-removed = Card reader disconnected: { $reader }
+nfc-event-card-present = Card on the reader { $reader }
+nfc-event-card-removed = Card taken off the reader { $reader }
+nfc-event-service-unavailable = Card readers unavailable: the smart-card service (PC/SC) is not running.
+nfc-event-service-back = Card readers available again.
+nfc-readers-none = No card reader found. Plug in a contactless (PC/SC) reader.
+nfc-reader-card = { $reader }: card present, ATR { $atr }, UID { $uid }
+nfc-reader-card-no-uid = { $reader }: card present, ATR { $atr }; UID unreadable: { $message }
+nfc-reader-empty = { $reader }: no card

@@ -529,3 +529,22 @@ err-pdf-font = Le générateur de PDF ne peut pas lire la police intégrée { $f
 err-pdf-image = Une image ne peut pas être mise dans le PDF ({ $message }) : vérifiez les images du modèle et la photo.
 err-pdf-empty = Aucune carte à imprimer : sélectionnez au moins une carte.
 slip-page = page { $page } / { $pages }
+
+# --- nfc readers ---
+err-nfc-no-service = Le service des cartes à puce (PC/SC) n’est pas démarré : aucun lecteur de cartes n’est utilisable. Démarrez-le (sous Linux : sudo systemctl start pcscd) ou installez-le (paquet pcscd) ; le reste de Guichet continue de fonctionner.
+err-nfc-no-reader = Le lecteur de cartes « { $reader } » n’est pas branché. Rebranchez-le ou choisissez un autre lecteur.
+err-nfc-no-card = Aucune carte sur le lecteur « { $reader } ». Posez la carte à plat sur le lecteur et réessayez.
+err-nfc-card-removed = La carte a quitté le lecteur pendant l’opération. Reposez-la, laissez-la immobile sur le lecteur et réessayez.
+err-nfc-busy = Un autre programme utilise la carte. Fermez ce programme ou attendez qu’il ait fini, puis réessayez.
+err-nfc-uid-refused = Le lecteur n’a pas donné le numéro de série de la carte (statut { $sw }). Reposez la carte sur le lecteur ; si cela persiste, cette carte ou ce lecteur n’est pas pris en charge.
+err-nfc-reader = Le lecteur de cartes signale une erreur : { $message }. Débranchez le lecteur, rebranchez-le et réessayez.
+nfc-event-reader-added = Lecteur de cartes branché : { $reader }
+nfc-event-reader-removed = Lecteur de cartes débranché : { $reader }
+nfc-event-card-present = Carte sur le lecteur { $reader }
+nfc-event-card-removed = Carte retirée du lecteur { $reader }
+nfc-event-service-unavailable = Lecteurs de cartes indisponibles : le service des cartes à puce (PC/SC) n’est pas démarré.
+nfc-event-service-back = Lecteurs de cartes de nouveau disponibles.
+nfc-readers-none = Aucun lecteur de cartes trouvé. Branchez un lecteur sans contact (PC/SC).
+nfc-reader-card = { $reader } : carte présente, ATR { $atr }, UID { $uid }
+nfc-reader-card-no-uid = { $reader } : carte présente, ATR { $atr } ; UID illisible : { $message }
+nfc-reader-empty = { $reader } : pas de carte

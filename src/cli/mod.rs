@@ -4,6 +4,7 @@
 mod card;
 mod demo;
 mod gen_ldif;
+mod nfc;
 mod print;
 mod search;
 mod settings;
@@ -65,6 +66,9 @@ pub enum Command {
     GenLdif(gen_ldif::GenLdifArgs),
     /// Print one card or a campaign on an IPP printer, or save it as PDF (delivery slip, bitmaps).
     Print(print::PrintArgs),
+    /// Card readers: list them with the card on each.
+    #[command(subcommand)]
+    Nfc(nfc::NfcCommand),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -130,5 +134,6 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::Sync(args) => sync::run(env, args),
         Command::GenLdif(args) => gen_ldif::run(env, args),
         Command::Print(args) => print::run(env, args),
+        Command::Nfc(c) => nfc::run(env, c),
     }
 }

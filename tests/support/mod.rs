@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod gui;
+pub mod pcscd;
 pub mod slapd;
 
 use std::path::{Path, PathBuf};
