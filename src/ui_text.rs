@@ -10,6 +10,8 @@ use crate::store::StoreError;
 
 mod directory;
 pub use directory::*;
+mod nfc;
+pub use nfc::*;
 mod production;
 pub use production::*;
 mod production_photo;
