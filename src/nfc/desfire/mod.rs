@@ -1,13 +1,14 @@
 //! MIFARE DESFire protocol core shared by the host (encoder) and the software card (simulator): key types and
-//! cryptography ([`crypto`]), the authenticated session state with its MAC and encryption rules ([`session`]),
-//! and the authentication exchanges, host side and card side ([`auth`]). The ISO 7816 wrapping and the status
-//! codes live in [`crate::nfc::apdu`]. Facts and test vectors: `shared/reference/desfire.md` §1, §5–§9.
+//! cryptography ([`crypto`]), random numbers ([`random`]), the authenticated session with its MAC and
+//! encryption rules ([`session`]), and the authentication exchanges, host side and card side ([`auth`]). The
+//! ISO 7816 wrapping, the `AF` framing and the status codes live in [`crate::nfc::apdu`]. Facts and test
+//! vectors: `shared/reference/desfire.md` §1, §5–§9.
 //!
-//! Typical host use: `auth::authenticate_aes(transport, key_no, &key, &mut OsRandom)` gives a
-//! [`session::Session`]; each later command goes through [`session::exchange`] (or
-//! `Session::seal_command` + `apdu::transceive` + `Session::open_response`). The simulated card embeds
-//! [`auth::CardAuth`] and calls `Session::open_command` / `Session::seal_response`; a failure maps to the
-//! status it must answer with through [`DesfireError::card_status`].
+//! Host: `auth::authenticate(t, AuthCommand::Aes, key_no, &key, &mut OsRandom)` gives a
+//! [`session::Session`]; each later command goes through `Session::exchange` (or, step by step,
+//! `Session::seal_command`, `apdu::transceive` and `Session::open_response`). Card: the simulator embeds [`auth::CardAuth`] and calls
+//! `Session::open_command` / `Session::seal_response`; a failure maps to the status to answer with through
+//! [`DesfireError::card_status`].
 
 pub mod auth;
 pub mod crypto;
