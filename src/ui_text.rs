@@ -12,6 +12,8 @@ mod directory;
 pub use directory::*;
 mod nfc_reader;
 pub use nfc_reader::*;
+mod nfc;
+pub use nfc::*;
 mod production;
 pub use production::*;
 mod production_photo;
