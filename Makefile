@@ -7,6 +7,8 @@ CARGO ?= cargo
 # finds the library through pkg-config).
 RUN_PKGS := pkg-config libx11-6 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon0 libxkbcommon-x11-0 \
             libwayland-client0 libwayland-cursor0 libxcb1 libdbus-1-3 libpcsclite1 libpcsclite-dev pcscd
+# The file dialogs go through the XDG desktop portal; zenity is rfd's fallback on desktops without one.
+DESKTOP_PKGS := zenity
 # What the test suite starts or inspects: a real X server for the window test, screenshots, OCR; OpenLDAP
 # (slapd started by the tests on a free loopback port, ldap-utils to load and change it; openssl for the
 # test CA); GNU time for the sync's peak memory in `make bench`; a private pcscd with the vpcd virtual
@@ -39,7 +41,7 @@ bench: deps-test
 	$(CARGO) bench --bench production
 
 deps-run:
-	@./scripts/install-deps.sh $(RUN_PKGS)
+	@./scripts/install-deps.sh $(RUN_PKGS) $(DESKTOP_PKGS)
 
 deps-test:
 	@./scripts/install-deps.sh $(TEST_PKGS)

@@ -244,3 +244,42 @@ fn language_switch_changes_labels_and_is_kept() {
     assert!(shows(&app, "5 personnes dans l’annuaire"));
     i18n::set_language(Lang::En);
 }
+
+#[test]
+fn readers_follow_the_pcsc_monitor_in_the_status_bar_and_settings() {
+    use guichet::nfc::monitor::ReaderEvent;
+    let _l = support::lang_lock();
+    i18n::set_language(Lang::En);
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = start(dir.path());
+    drive(&mut app, Message::Reader(ReaderEvent::ServiceUnavailable));
+    assert!(shows(&app, "Card readers unavailable (PC/SC not running)"));
+    drive(&mut app, Message::Reader(ReaderEvent::ServiceBack));
+    assert!(shows(&app, "No card reader"));
+    drive(
+        &mut app,
+        Message::Reader(ReaderEvent::ReaderAdded("ACS ACR122U 00 00".into())),
+    );
+    drive(
+        &mut app,
+        Message::Reader(ReaderEvent::CardPresent {
+            reader: "ACS ACR122U 00 00".into(),
+            atr: vec![0x3B, 0x81, 0x80, 0x01, 0x80, 0x80],
+        }),
+    );
+    assert!(shows(&app, "1 reader · 1 card"));
+    drive(
+        &mut app,
+        Message::Navigate(guichet::gui::app::Screen::Settings),
+    );
+    assert!(click(&mut app, "Readers"));
+    assert!(shows(&app, "ACS ACR122U 00 00"));
+    assert!(shows(&app, "Card present (ATR 3B 81 80 01 80 80)"));
+    drive(
+        &mut app,
+        Message::Reader(ReaderEvent::CardRemoved {
+            reader: "ACS ACR122U 00 00".into(),
+        }),
+    );
+    assert!(shows(&app, "No card") && shows(&app, "1 reader · no card"));
+}

@@ -582,3 +582,22 @@ nfc-status-eeprom-error = the card's memory failed (code EE). The card is probab
 nfc-status-file-not-found = the file is not on the card (code F0). Check the file numbers of the profile.
 nfc-status-file-integrity-error = a file on the card is damaged (code F1). Re-encode or replace the card.
 nfc-status-other = unknown status code { $code }. Try again; if it persists, replace the card.
+
+# --- readers (window) ---
+settings-tab-readers = Readers
+readers-title = Card readers
+readers-help = Contactless (PC/SC) readers appear here as soon as they are plugged in, with the card on them. Readers' SAM slots are not listed.
+readers-waiting = Looking for card readers…
+readers-card-present = Card present (ATR { $atr })
+readers-no-card = No card
+readers-last = Last event: { $event }
+readers-status = { $readers ->
+    [one] 1 reader
+   *[other] { $readers } readers
+} · { $cards ->
+    [0] no card
+    [one] 1 card
+   *[other] { $cards } cards
+}
+readers-status-none = No card reader
+readers-status-no-service = Card readers unavailable (PC/SC not running)

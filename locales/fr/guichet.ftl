@@ -582,3 +582,22 @@ nfc-status-eeprom-error = la mémoire de la carte est défaillante (code EE). La
 nfc-status-file-not-found = le fichier n’est pas sur la carte (code F0). Vérifiez les numéros de fichier du profil.
 nfc-status-file-integrity-error = un fichier de la carte est abîmé (code F1). Réencodez ou remplacez la carte.
 nfc-status-other = code d’état inconnu { $code }. Réessayez ; si cela persiste, remplacez la carte.
+
+# --- readers (window) ---
+settings-tab-readers = Lecteurs
+readers-title = Lecteurs de cartes
+readers-help = Les lecteurs sans contact (PC/SC) apparaissent ici dès qu’ils sont branchés, avec la carte posée dessus. Les emplacements SAM des lecteurs ne sont pas listés.
+readers-waiting = Recherche des lecteurs de cartes…
+readers-card-present = Carte présente (ATR { $atr })
+readers-no-card = Pas de carte
+readers-last = Dernier événement : { $event }
+readers-status = { $readers ->
+    [one] 1 lecteur
+   *[other] { $readers } lecteurs
+} · { $cards ->
+    [0] aucune carte
+    [one] 1 carte
+   *[other] { $cards } cartes
+}
+readers-status-none = Aucun lecteur de cartes
+readers-status-no-service = Lecteurs indisponibles (service PC/SC arrêté)

@@ -11,7 +11,7 @@ use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 use super::dir_jobs::{DirJob, SyncRequest};
 use super::jobs::{self, Done, Job, Services};
 use super::printing::{self, Dialog, PrintMsg, PrintRequest};
-use super::screens::{desk, directory, groups, printers, production, settings};
+use super::screens::{desk, directory, groups, printers, production, readers, settings};
 use super::sync::{self, SyncUi, Tone};
 use super::theme;
 use crate::fl;
@@ -64,6 +64,8 @@ pub enum Message {
     /// A file dropped on the window (a photo for the card being prepared).
     FileDropped(std::path::PathBuf),
     Key(Key, Modifiers),
+    /// A reader plugged or unplugged, a card put on or taken off, the PC/SC service gone or back.
+    Reader(crate::nfc::monitor::ReaderEvent),
     Frame,
 }
 
@@ -85,6 +87,8 @@ pub struct App {
     pub groups: groups::State,
     pub production: production::State,
     pub printers: printers::State,
+    /// Card readers, from the PC/SC monitor.
+    pub readers: readers::State,
     pub counts: Option<Counts>,
     /// Start-up is running (database check, demo generation on first run).
     pub starting: bool,
@@ -110,6 +114,7 @@ impl App {
             groups: groups::State::new(),
             production: production::State::new(),
             printers: printers::State::default(),
+            readers: readers::State::default(),
             counts: None,
             starting: true,
             status,
@@ -162,7 +167,8 @@ impl App {
             }
             _ => None,
         });
-        let keys = Subscription::batch([keys, dropped]);
+        let readers = crate::nfc::monitor::subscription().map(Message::Reader);
+        let keys = Subscription::batch([keys, dropped, readers]);
         if self.bench.is_some() {
             Subscription::batch([
                 keys,
@@ -209,6 +215,10 @@ impl App {
             Message::Print(m) => self.on_print(m),
             Message::Picked(d, path) => self.on_picked(d, path),
             Message::FileDropped(path) => self.on_dropped(path),
+            Message::Reader(event) => {
+                self.readers.apply(event);
+                Vec::new()
+            }
             Message::Directory(m) => self.directory.update(&mut self.services.config, m),
             Message::Sync(m) => self.on_sync(m),
             Message::Groups(groups::Message::OpenMember(id)) => {
@@ -357,6 +367,7 @@ impl App {
                         .printers
                         .view(&self.services.config)
                         .map(Message::Printers),
+                    settings::Tab::Readers => self.readers.view(),
                 };
                 column![self.settings.tabs().map(Message::Settings), tab].into()
             }
@@ -420,11 +431,13 @@ impl App {
         } else {
             self.status.clone().unwrap_or_default()
         };
-        let directory = match self.sync.status_line(&self.services.config) {
+        let tone = |l: Option<(String, Tone)>| match l {
             Some((line, Tone::Warning)) => text(line).size(12).style(theme::warning_text),
             Some((line, Tone::Normal)) => text(line).size(12),
             None => text(""),
         };
+        let directory = tone(self.sync.status_line(&self.services.config));
+        let readers = tone(self.readers.status_line());
         container(
             row![
                 text(fl!(
@@ -433,6 +446,7 @@ impl App {
                 ))
                 .size(12),
                 text(counts).size(12).width(Length::Fill),
+                readers,
                 directory,
                 text(right).size(12),
             ]

@@ -6,5 +6,6 @@ pub mod groups;
 pub mod person_panel;
 pub mod printers;
 pub mod production;
+pub mod readers;
 pub mod settings;
 pub mod studio;

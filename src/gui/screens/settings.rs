@@ -20,6 +20,8 @@ pub enum Tab {
     Directory,
     /// Printers and card templates (`screens/printers.rs`).
     Printing,
+    /// Card readers (`screens/readers.rs`).
+    Readers,
 }
 
 #[derive(Debug, Default)]
@@ -52,6 +54,7 @@ impl State {
             (Tab::General, fl!("settings-tab-general")),
             (Tab::Directory, fl!("settings-tab-directory")),
             (Tab::Printing, fl!("settings-tab-printing")),
+            (Tab::Readers, fl!("settings-tab-readers")),
         ] {
             let style = if self.tab == tab {
                 button::primary
@@ -76,7 +79,7 @@ impl State {
                 // The Directory tab shows whether a bind password is stored: ask the keyring.
                 return match tab {
                     Tab::Directory => vec![Effect::Job(Job::Dir(DirJob::PasswordState))],
-                    Tab::General | Tab::Printing => Vec::new(),
+                    Tab::General | Tab::Printing | Tab::Readers => Vec::new(),
                 };
             }
             Message::Language(lang) => {
