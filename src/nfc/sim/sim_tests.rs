@@ -300,3 +300,13 @@ fn power_cycle_keeps_contents_and_drops_session() {
     // Back at PICC level: GetApplicationIDs works and lists the application.
     assert_eq!(send(&mut card, "906A000000"), hex("010000 9100"));
 }
+
+#[test]
+fn uid_parsing() {
+    assert_eq!(parse_uid("04:11:22 33445566"), Ok(UID));
+    assert_eq!(parse_uid("0411"), Err(SimError::UidLength(2)));
+    assert_eq!(parse_uid(""), Err(SimError::UidLength(0)));
+    for bad in ["zz", "041", "0é11223344556", "04 11 22 33 44 55 6G"] {
+        assert_eq!(parse_uid(bad), Err(SimError::UidHex(bad.to_string())));
+    }
+}
