@@ -14,6 +14,8 @@ mod nfc_reader;
 pub use nfc_reader::*;
 mod nfc;
 pub use nfc::*;
+mod nfc_sim;
+pub use nfc_sim::*;
 mod production;
 pub use production::*;
 mod production_photo;

@@ -601,3 +601,15 @@ readers-status = { $readers ->
 }
 readers-status-none = No card reader
 readers-status-no-service = Card readers unavailable (PC/SC not running)
+
+# --- nfc sim ---
+err-cardsim-uid-length = A DESFire UID is 7 bytes (14 hexadecimal digits), not { $got }. Give --uid as 14 hexadecimal digits, e.g. 04A1B2C3D4E5F6.
+err-cardsim-uid-hex = The UID “{ $uid }” is not hexadecimal. Give --uid as 14 hexadecimal digits, e.g. 04A1B2C3D4E5F6.
+err-cardsim-address = “{ $addr }” is not a host and port. Give --vpcd as HOST:PORT, e.g. 127.0.0.1:35963.
+err-cardsim-connect = Cannot reach the virtual reader at { $addr } ({ $message }). Check that pcscd is running with the vpcd driver (package vsmartcard-vpcd) and that the port is right.
+err-cardsim-io = The connection to the virtual reader failed ({ $message }). Restart pcscd and the simulated card.
+err-cardsim-response-too-long = The simulated card's answer is too long for the virtual reader ({ $len } bytes). This is a fault in Guichet: please report it.
+cardsim-inserted = Simulated DESFire card { $uid } placed on the virtual reader { $addr }. Close standard input or stop the process to take it away.
+cardsim-stopped = The simulated card was taken away after { $apdus } commands.
+cardsim-closed = The virtual reader closed the connection after { $apdus } commands (pcscd stopped or the card was reset).
+cardsim-pulled = The simulated card was pulled off the reader after { $apdus } commands, as requested.

@@ -601,3 +601,15 @@ readers-status = { $readers ->
 }
 readers-status-none = Aucun lecteur de cartes
 readers-status-no-service = Lecteurs indisponibles (service PC/SC arrêté)
+
+# --- nfc sim ---
+err-cardsim-uid-length = Un UID DESFire fait 7 octets (14 chiffres hexadécimaux), pas { $got }. Donnez --uid en 14 chiffres hexadécimaux, par exemple 04A1B2C3D4E5F6.
+err-cardsim-uid-hex = L’UID « { $uid } » n’est pas hexadécimal. Donnez --uid en 14 chiffres hexadécimaux, par exemple 04A1B2C3D4E5F6.
+err-cardsim-address = « { $addr } » n’est pas une adresse hôte:port. Donnez --vpcd sous la forme HÔTE:PORT, par exemple 127.0.0.1:35963.
+err-cardsim-connect = Impossible de joindre le lecteur virtuel à l’adresse { $addr } ({ $message }). Vérifiez que pcscd tourne avec le pilote vpcd (paquet vsmartcard-vpcd) et que le port est le bon.
+err-cardsim-io = La connexion au lecteur virtuel a échoué ({ $message }). Redémarrez pcscd et la carte simulée.
+err-cardsim-response-too-long = La réponse de la carte simulée est trop longue pour le lecteur virtuel ({ $len } octets). C’est un défaut de Guichet : merci de le signaler.
+cardsim-inserted = Carte DESFire simulée { $uid } posée sur le lecteur virtuel { $addr }. Fermez l’entrée standard ou arrêtez le processus pour la retirer.
+cardsim-stopped = La carte simulée a été retirée après { $apdus } commandes.
+cardsim-closed = Le lecteur virtuel a fermé la connexion après { $apdus } commandes (pcscd arrêté ou carte réinitialisée).
+cardsim-pulled = La carte simulée a été arrachée du lecteur après { $apdus } commandes, comme demandé.

@@ -2,6 +2,7 @@
 //! failure (message on stderr, in the user's language), 2 on a usage error (clap).
 
 mod card;
+mod cardsim;
 mod demo;
 mod gen_ldif;
 mod nfc;
@@ -69,6 +70,8 @@ pub enum Command {
     /// Card readers: list them with the card on each.
     #[command(subcommand)]
     Nfc(nfc::NfcCommand),
+    /// Put a blank software DESFire card on pcscd's virtual reader (vpcd), for training and tests.
+    Cardsim(cardsim::CardsimArgs),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -135,5 +138,6 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::GenLdif(args) => gen_ldif::run(env, args),
         Command::Print(args) => print::run(env, args),
         Command::Nfc(c) => nfc::run(env, c),
+        Command::Cardsim(args) => cardsim::run(env, args),
     }
 }
