@@ -14,6 +14,8 @@ mod nfc_reader;
 pub use nfc_reader::*;
 mod nfc;
 pub use nfc::*;
+mod nfc_profile;
+pub use nfc_profile::*;
 mod production;
 pub use production::*;
 mod production_photo;

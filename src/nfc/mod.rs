@@ -5,5 +5,6 @@ pub mod apdu;
 pub mod desfire;
 pub mod monitor;
 pub mod pcsc;
+pub mod profile;
 pub mod transport;
 pub mod vpcd;
