@@ -236,6 +236,9 @@ impl Profile {
     }
 
     fn validate(&self) -> Result<(), ProfileError> {
+        if let Some(key) = &self.picc.master_key {
+            check_diversifiable("picc", key, self.picc.key_type)?;
+        }
         if self.picc.change_key_last && self.picc.master_key.is_none() {
             return Err(ProfileError::ChangeLastWithoutKey);
         }
@@ -391,6 +394,7 @@ impl AppProfile {
                     field: format!("{field}.keys[{k}]"),
                 });
             }
+            check_diversifiable(&format!("{field}.keys[{k}]"), key, self.key_type)?;
         }
         if let ChangeKeyAccess::Key(key) = self.key_settings.change_key
             && usize::from(key) >= count
@@ -461,6 +465,18 @@ impl AppProfile {
         }
         Ok(())
     }
+}
+
+/// AN10922 defines AES, 2K3DES and 3K3DES diversification only (desfire.md §7), not single DES.
+fn check_diversifiable(field: &str, key: &KeyRef, kind: KeyType) -> Result<(), ProfileError> {
+    if key.diversified && kind == KeyType::Des {
+        return Err(ProfileError::BadValue {
+            field: format!("{field}.diversified"),
+            value: "true".into(),
+            expected: "false for a single-DES key (AN10922 has no DES variant)",
+        });
+    }
+    Ok(())
 }
 
 /// The length of a file's content known from the profile alone (`csn_at` with a 7-byte CSN).

@@ -169,6 +169,10 @@ fn validation_names_the_field() {
         ),
         Err(ProfileError::DuplicateAid { .. })
     ));
+    assert!(matches!(
+        with("key_type = \"aes\"", "key_type = \"des\""),
+        Err(ProfileError::BadValue { field, .. }) if field == "application[0].keys[1].diversified"
+    ));
     let no_app = "name = \"x\"\n[picc]\nkey_type = \"aes\"\n";
     assert_eq!(Profile::parse(no_app), Err(ProfileError::NoApplication));
     let dup_file = MINIMAL.to_string() + &MINIMAL[MINIMAL.find("[[application.file]]").unwrap()..];

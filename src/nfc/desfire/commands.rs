@@ -162,6 +162,16 @@ impl<'t> Desfire<'t> {
         }
     }
 
+    /// The protection of the part of a data command that does not carry the file's data (WriteData's answer,
+    /// ReadData's command): under EV2 it is MACed unless the file is plain; under EV1 it is plain
+    /// (CMAC-chained), and legacy sessions add nothing.
+    fn data_companion_mode(&self, file_mode: CommMode) -> CommMode {
+        match self.session.as_ref().map(Session::scheme) {
+            Some(AuthScheme::Ev2) if file_mode != CommMode::Plain => CommMode::Mac,
+            _ => CommMode::Plain,
+        }
+    }
+
     /// Sends one command through the session if there is one, in plain otherwise. Any error drops the
     /// session.
     fn command(&mut self, cmd: &SecureCommand) -> Result<Vec<u8>, DesfireError> {
@@ -435,7 +445,7 @@ impl<'t> Desfire<'t> {
     ) -> Result<(), DesfireError> {
         let len = u32::try_from(data.len()).map_err(|_| DesfireError::TooLong(data.len()))?;
         let header = Self::data_header(file_no, offset, len)?;
-        let response_mode = self.management_mode();
+        let response_mode = self.data_companion_mode(mode);
         self.command(&SecureCommand {
             ins: ins::WRITE_DATA,
             header: &header,
@@ -456,7 +466,7 @@ impl<'t> Desfire<'t> {
         mode: CommMode,
     ) -> Result<Vec<u8>, DesfireError> {
         let header = Self::data_header(file_no, offset, length)?;
-        let command_mode = self.management_mode();
+        let command_mode = self.data_companion_mode(mode);
         let data = self.command(&SecureCommand {
             ins: ins::READ_DATA,
             header: &header,
@@ -481,3 +491,7 @@ impl<'t> Desfire<'t> {
 #[cfg(test)]
 #[path = "commands_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "commands_key_tests.rs"]
+mod key_tests;
