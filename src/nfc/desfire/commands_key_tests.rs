@@ -203,3 +203,82 @@ fn ev2_plain_file_data_carries_no_mac_and_picc_key_gets_type_bits() {
     d.change_key(0, &new, None).unwrap();
     assert!(d.session().is_none());
 }
+
+/// Seals `data` on the mirror as the handle will, lets the card open it and answer `answer`; returns the
+/// transcript step (APDU, reply) in hex.
+fn mirrored(
+    mirror: &mut Session,
+    card: &mut Session,
+    (code, header, data, mode): (u8, &[u8], &[u8], CommMode),
+    answer: &[u8],
+) -> (String, String) {
+    let sent = mirror.seal_command(code, header, data, mode).unwrap();
+    let opened = card.open_command(code, header.len(), &sent, mode).unwrap();
+    assert_eq!(opened, [header, data].concat());
+    let reply = card
+        .seal_response(Status::Ok, answer, CommMode::Plain)
+        .unwrap();
+    mirror
+        .open_response(Status::Ok, &reply, CommMode::Plain, None)
+        .unwrap();
+    (
+        to_hex(&apdu::wrap(code, &sent).unwrap()),
+        format!("{} 9100", to_hex(&reply)),
+    )
+}
+
+#[test]
+fn key_settings_key_version_and_configuration_under_ev1() {
+    let session = Session::ev1(
+        AuthScheme::Aes,
+        0,
+        KeyType::Aes128,
+        &aes("000102030405060708090a0b0c0d0e0f"),
+    );
+    let (mut mirror, mut card) = (session.clone(), session.clone());
+    let steps = [
+        mirrored(
+            &mut mirror,
+            &mut card,
+            (ins::CHANGE_KEY_SETTINGS, &[], &[0x09], CommMode::Full),
+            &[],
+        ),
+        mirrored(
+            &mut mirror,
+            &mut card,
+            (ins::GET_KEY_SETTINGS, &[], &[], CommMode::Plain),
+            &[0x09, 0x84],
+        ),
+        mirrored(
+            &mut mirror,
+            &mut card,
+            (ins::GET_KEY_VERSION, &[2], &[], CommMode::Plain),
+            &[0x10],
+        ),
+        mirrored(
+            &mut mirror,
+            &mut card,
+            (ins::SET_CONFIGURATION, &[0x00], &[0x03], CommMode::Full),
+            &[],
+        ),
+    ];
+    let mut t = Transcript::new();
+    for (apdu, reply) in &steps {
+        t = t.step(apdu, reply);
+    }
+    let mut d = Desfire::new(&mut t);
+    d.set_session(session);
+    d.change_key_settings(KeySettings::decode(0x09)).unwrap();
+    let (settings, keys) = d.get_key_settings().unwrap();
+    assert_eq!(settings.encode(), 0x09);
+    assert_eq!((keys.count, keys.key_type), (4, KeyType::Aes128));
+    assert_eq!(d.get_key_version(2).unwrap(), 0x10);
+    d.set_configuration(PiccConfiguration {
+        disable_format: true,
+        random_uid: true,
+    })
+    .unwrap();
+    assert!(d.session().is_some());
+    drop(d);
+    assert!(t.is_done());
+}
