@@ -16,6 +16,8 @@ mod nfc;
 pub use nfc::*;
 mod nfc_sim;
 pub use nfc_sim::*;
+mod nfc_profile;
+pub use nfc_profile::*;
 mod production;
 pub use production::*;
 mod production_photo;

@@ -5,6 +5,7 @@ pub mod apdu;
 pub mod desfire;
 pub mod monitor;
 pub mod pcsc;
+pub mod profile;
 pub mod sim;
 pub mod transport;
 pub mod vpcd;

@@ -11,6 +11,7 @@
 //! [`DesfireError::card_status`].
 
 pub mod auth;
+pub mod commands;
 pub mod crypto;
 pub mod random;
 pub mod session;
