@@ -3,8 +3,7 @@
 //! a job the printer aborts with its message, a printer refusing PDF, cancelling, the PDF-file
 //! printer and the "no print service" error.
 
-#[path = "support/ipp.rs"]
-mod ipp_support;
+mod support;
 
 use std::time::Duration;
 
@@ -12,7 +11,7 @@ use guichet::production::print::{
     IppPrinter, JobState, JobStatus, PdfFilePrinter, PrintError, PrintJob, Printer, PrinterState,
     system_printers, wait,
 };
-use ipp_support::{Behaviour, IppEve};
+use support::ipp::{Behaviour, IppEve};
 
 const POLL: Duration = Duration::from_millis(100);
 const TIMEOUT: Duration = Duration::from_secs(30);

@@ -3,8 +3,6 @@
 //! (pdftotext) and a QR code that decodes to exactly the card's content (pdftoppm + zbarimg); a printer
 //! that aborts the job leaves the card IN_PRINT with its message; a batch saved as PDF with its slip.
 
-#[path = "support/ipp.rs"]
-mod ipp_support;
 mod support;
 
 use std::path::Path;
@@ -22,7 +20,7 @@ use guichet::production::webcam::{FrameSource, SyntheticSource};
 use guichet::store::cards::{self, CardOptions};
 use guichet::store::photos::NewPhoto;
 use guichet::store::{Store, prints};
-use ipp_support::{Behaviour, IppEve};
+use support::ipp::{Behaviour, IppEve};
 
 fn opts() -> CardOptions {
     CardOptions {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod gui;
+pub mod ipp;
 pub mod pcscd;
 pub mod slapd;
 
