@@ -3,6 +3,8 @@
 
 pub mod apdu;
 pub mod desfire;
+pub mod encoder;
+pub mod keys;
 pub mod monitor;
 pub mod pcsc;
 pub mod profile;
