@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Lang;
 use crate::store::cards::CardOptions;
 
+mod encode;
 mod print;
+pub use encode::EncodeConfig;
 pub use print::PrintConfig;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -24,6 +26,8 @@ pub struct Config {
     pub directory: DirectoryConfig,
     #[serde(default)]
     pub print: PrintConfig,
+    #[serde(default)]
+    pub encode: EncodeConfig,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -248,6 +252,22 @@ pub const KEYS: &[(&str, &str)] = &[
         "print.template",
         "template of cards by default (default: default)",
     ),
+    (
+        "encode.profile",
+        "encoding profile file (TOML; empty: the built-in ESUP default)",
+    ),
+    (
+        "encode.reader",
+        "reader to encode on (empty: the first reader with a card)",
+    ),
+    (
+        "encode.auto_enable",
+        "enable cards right after encoding: true | false (default true)",
+    ),
+    (
+        "encode.virtual_reader",
+        "offer the virtual reader with a software card: true | false (default true)",
+    ),
     ("directory.url", "ldap://host or ldaps://host"),
     ("directory.tls", "starttls | none (ldap:// only)"),
     (
@@ -387,9 +407,11 @@ impl Config {
             message: m,
         };
         let mut value = toml::Value::try_from(&*self).map_err(|e| bad(e.to_string()))?;
-        let parsed: toml::Value = match raw.trim().parse::<i64>() {
-            Ok(n) => toml::Value::Integer(n),
-            Err(_) => toml::Value::String(raw.trim().to_string()),
+        let parsed: toml::Value = match (raw.trim(), raw.trim().parse::<i64>()) {
+            (_, Ok(n)) => toml::Value::Integer(n),
+            ("true", _) => toml::Value::Boolean(true),
+            ("false", _) => toml::Value::Boolean(false),
+            (other, _) => toml::Value::String(other.to_string()),
         };
         let (section, field) = key
             .split_once('.')

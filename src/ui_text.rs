@@ -18,6 +18,8 @@ mod nfc_sim;
 pub use nfc_sim::*;
 mod nfc_profile;
 pub use nfc_profile::*;
+mod nfc_encode;
+pub use nfc_encode::*;
 mod production;
 pub use production::*;
 mod production_photo;
@@ -88,6 +90,7 @@ pub fn note(n: &Note) -> String {
     match n {
         Note::ReplacedBy(id) => fl!("note-replaced-by", card = id.to_string()),
         Note::RenewalOf(id) => fl!("note-renewal-of", card = id.to_string()),
+        Note::EncodeLog(code) => encode_log_note(code),
     }
 }
 

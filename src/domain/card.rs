@@ -249,6 +249,8 @@ pub enum Note {
     ReplacedBy(CardId),
     /// A card created by renewing another one.
     RenewalOf(CardId),
+    /// The step log of an encoding run, in the compact form of `nfc::encoder::LogEntry::code`.
+    EncodeLog(String),
 }
 
 impl Note {
@@ -256,11 +258,15 @@ impl Note {
         match self {
             Note::ReplacedBy(id) => format!("replaced_by:{id}"),
             Note::RenewalOf(id) => format!("renewal_of:{id}"),
+            Note::EncodeLog(log) => format!("encode_log:{log}"),
         }
     }
 
     pub fn decode(s: &str) -> Option<Note> {
         let (kind, id) = s.split_once(':')?;
+        if kind == "encode_log" {
+            return Some(Note::EncodeLog(id.to_string()));
+        }
         let id = id.parse().ok()?;
         match kind {
             "replaced_by" => Some(Note::ReplacedBy(id)),

@@ -22,6 +22,7 @@
 //! checks what is already there, the keys that grant access are changed after what they protect, and the
 //! card master key is changed at the very end.
 
+use crate::nfc::apdu::Status;
 use crate::nfc::desfire::DesfireError;
 use crate::nfc::desfire::commands::{
     AccessRight, Aid, ChangeKeyAccess, Desfire, FileKind, KeyCount, NewApplication, NewDataFile,
@@ -30,7 +31,6 @@ use crate::nfc::desfire::commands::{
 use crate::nfc::desfire::crypto::{Key, KeyType};
 use crate::nfc::desfire::random::{OsRandom, Random};
 use crate::nfc::desfire::session::CommMode;
-use crate::nfc::apdu::Status;
 use crate::nfc::keys::KeySet;
 use crate::nfc::profile::{AppProfile, CardFacts, Content, FileProfile, Profile};
 use crate::nfc::transport::{CardTransport, TransportError, read_uid};
@@ -225,9 +225,7 @@ impl Run<'_, '_, '_> {
         }
         self.select(aid, step)?;
         self.auth = None;
-        self.d
-            .authenticate(key_no, key)
-            .map_err(card_error(step))?;
+        self.d.authenticate(key_no, key).map_err(card_error(step))?;
         self.auth = Some(tag);
         Ok(())
     }
@@ -244,10 +242,7 @@ impl Run<'_, '_, '_> {
         self.select(aid, step)?;
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         if candidates.len() > 1 {
-            let version = self
-                .d
-                .get_key_version(key_no)
-                .map_err(card_error(step))?;
+            let version = self.d.get_key_version(key_no).map_err(card_error(step))?;
             order.sort_by_key(|&i| candidates[i].version() != version);
         }
         for i in order {
@@ -350,7 +345,10 @@ impl Run<'_, '_, '_> {
         let mut key0_final = Vec::new();
         for app in &ours {
             let step = Step::CheckApplication(app.aid);
-            let final0 = self.input.keys.card_key(&app.keys[0], app.key_type, &self.uid)?;
+            let final0 = self
+                .input
+                .keys
+                .card_key(&app.keys[0], app.key_type, &self.uid)?;
             let zero = Key::zero(app.key_type);
             match self.open_with(app.aid, 0, &[&final0, &zero], step) {
                 Ok(Some(i)) => {
@@ -510,10 +508,12 @@ impl Run<'_, '_, '_> {
             self.note(keys_step, StepOutcome::AlreadyDone);
         }
         for &k in &order {
-            let c = changer(k).filter(|&c| c < n).ok_or(EncodeError::UnknownKey {
-                aid,
-                key_no: k as u8,
-            });
+            let c = changer(k)
+                .filter(|&c| c < n)
+                .ok_or(EncodeError::UnknownKey {
+                    aid,
+                    key_no: k as u8,
+                });
             let c = match c {
                 Ok(c) => c,
                 Err(e) => {

@@ -129,3 +129,84 @@ pub enum EncodeError {
     #[error("{step:?}: {error}")]
     Card { step: Step, error: DesfireError },
 }
+
+impl LogEntry {
+    /// A compact, language-neutral form kept in the card history (`Note::EncodeLog`): the step's code, its
+    /// application and file, and `+` done, `=` already done or `!` failed, e.g. `write:F585C0/0+`.
+    pub fn code(&self) -> String {
+        let (name, aid, file) = match self.step {
+            Step::ReadCsn => ("csn", None, None),
+            Step::CardMasterKey => ("picc", None, None),
+            Step::RealUid => ("uid", None, None),
+            Step::ListApplications => ("list", None, None),
+            Step::Format => ("format", None, None),
+            Step::CheckApplication(a) => ("check", Some(a), None),
+            Step::CreateApplication(a) => ("app", Some(a), None),
+            Step::ApplicationKeys(a) => ("keys", Some(a), None),
+            Step::CreateFile(a, f) => ("file", Some(a), Some(f)),
+            Step::FileSettings(a, f) => ("settings", Some(a), Some(f)),
+            Step::WriteFile(a, f) => ("write", Some(a), Some(f)),
+            Step::VerifyFile(a, f) => ("verify", Some(a), Some(f)),
+            Step::RandomUid => ("random_uid", None, None),
+            Step::ChangeCardMasterKey => ("picc_key", None, None),
+        };
+        let mut out = name.to_string();
+        if let Some(a) = aid {
+            out.push_str(&format!(":{a}"));
+        }
+        if let Some(f) = file {
+            out.push_str(&format!("/{f}"));
+        }
+        out.push(match self.outcome {
+            StepOutcome::Done => '+',
+            StepOutcome::AlreadyDone => '=',
+            StepOutcome::Failed => '!',
+        });
+        out
+    }
+
+    /// Parses one [`LogEntry::code`]; `None` for anything else.
+    pub fn parse_code(code: &str) -> Option<LogEntry> {
+        let outcome = match code.chars().last()? {
+            '+' => StepOutcome::Done,
+            '=' => StepOutcome::AlreadyDone,
+            '!' => StepOutcome::Failed,
+            _ => return None,
+        };
+        let body = &code[..code.len() - 1];
+        let (name, rest) = body.split_once(':').unwrap_or((body, ""));
+        let (aid, file) = rest.split_once('/').unwrap_or((rest, ""));
+        let aid = Aid::parse_hex(aid);
+        let file: Option<u8> = file.parse().ok();
+        let step = match (name, aid, file) {
+            ("csn", None, None) => Step::ReadCsn,
+            ("picc", None, None) => Step::CardMasterKey,
+            ("uid", None, None) => Step::RealUid,
+            ("list", None, None) => Step::ListApplications,
+            ("format", None, None) => Step::Format,
+            ("check", Some(a), None) => Step::CheckApplication(a),
+            ("app", Some(a), None) => Step::CreateApplication(a),
+            ("keys", Some(a), None) => Step::ApplicationKeys(a),
+            ("file", Some(a), Some(f)) => Step::CreateFile(a, f),
+            ("settings", Some(a), Some(f)) => Step::FileSettings(a, f),
+            ("write", Some(a), Some(f)) => Step::WriteFile(a, f),
+            ("verify", Some(a), Some(f)) => Step::VerifyFile(a, f),
+            ("random_uid", None, None) => Step::RandomUid,
+            ("picc_key", None, None) => Step::ChangeCardMasterKey,
+            _ => return None,
+        };
+        Some(LogEntry { step, outcome })
+    }
+}
+
+/// A whole log in compact form, entries separated by spaces.
+pub fn log_code(log: &[LogEntry]) -> String {
+    log.iter().map(LogEntry::code).collect::<Vec<_>>().join(" ")
+}
+
+/// Parses [`log_code`]'s output, skipping anything unknown.
+pub fn parse_log_code(text: &str) -> Vec<LogEntry> {
+    text.split_whitespace()
+        .filter_map(LogEntry::parse_code)
+        .collect()
+}

@@ -162,7 +162,10 @@ fn default_profile_on_a_blank_card() {
     let back = read_back(&reader, &profile, &keys, &UID);
     assert_eq!(back, expected_contents(&profile, &UID));
     // The access-control id is written as decimal digits in hex nibbles, zero-padded to 62 digits.
-    assert_eq!(back[1][23..], [0x12, 0x34, 0x50, 0x00, 0x00, 0x00, 0x00, 0x42]);
+    assert_eq!(
+        back[1][23..],
+        [0x12, 0x34, 0x50, 0x00, 0x00, 0x00, 0x00, 0x42]
+    );
     // Default keys no longer open the applications.
     let mut t = reader.connect().unwrap();
     let mut d = Desfire::new(&mut t);
@@ -194,10 +197,7 @@ fn a_second_run_recognises_the_card_and_changes_nothing() {
         assert!(
             !matches!(
                 e.step,
-                Step::CreateApplication(_)
-                    | Step::CreateFile(..)
-                    | Step::Format
-                    | Step::RandomUid
+                Step::CreateApplication(_) | Step::CreateFile(..) | Step::Format | Step::RandomUid
             ),
             "nothing created again: {e:?}"
         );
@@ -445,4 +445,22 @@ fn pulled_at_every_step_with_card_master_key_and_random_uid_then_resumed() {
     pulled_at_every_step(&diversified(full_profile()), || {
         SimCard::blank(UID).with_seed(21)
     });
+}
+
+#[test]
+fn log_codes_round_trip_and_garbage_is_skipped() {
+    let profile = full_profile();
+    let keys = keys_for(&profile, 14);
+    let reader = VirtualReader::with_card("v", Box::new(SimCard::blank(UID)));
+    let report = run(&reader, &input(&profile, &keys), 1);
+    let code = log_code(&report.log);
+    assert!(code.starts_with("csn+ picc+ list+ app:F585C0+"), "{code}");
+    assert_eq!(parse_log_code(&code), report.log);
+    assert_eq!(
+        parse_log_code("write:F585C0/x+ nope+ picc? verify:F585C0/0!  "),
+        [LogEntry {
+            step: Step::VerifyFile(Aid::parse_hex("F585C0").unwrap(), 0),
+            outcome: StepOutcome::Failed
+        }]
+    );
 }

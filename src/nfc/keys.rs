@@ -41,7 +41,11 @@ pub enum KeysError {
     BadHex { line: usize, name: String },
     /// The value is not 8, 16 or 24 bytes long.
     #[error("line {line}: {name} is {len} bytes long (8, 16 or 24 expected)")]
-    BadLength { line: usize, name: String, len: usize },
+    BadLength {
+        line: usize,
+        name: String,
+        len: usize,
+    },
     /// The same name twice in one file.
     #[error("line {line}: {name} appears twice")]
     Duplicate { line: usize, name: String },
@@ -102,10 +106,14 @@ pub struct KeyInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyState {
     /// In the keyring, with its key check value (of the base key when diversified).
-    Present { check_value: [u8; 3] },
+    Present {
+        check_value: [u8; 3],
+    },
     Missing,
     /// In the keyring but of the wrong length for the profile's key type.
-    WrongLength { got: usize },
+    WrongLength {
+        got: usize,
+    },
 }
 
 impl KeySet {
@@ -118,9 +126,7 @@ impl KeySet {
             if content.is_empty() {
                 continue;
             }
-            let (name, value) = content
-                .split_once('=')
-                .ok_or(KeysError::Syntax { line })?;
+            let (name, value) = content.split_once('=').ok_or(KeysError::Syntax { line })?;
             let name = name.trim();
             let bytes = parse_entry(line, name, value)?;
             if keys.insert(name.to_string(), bytes).is_some() {
@@ -351,14 +357,42 @@ mod tests {
     #[test]
     fn errors_name_the_line_and_never_the_value() {
         let cases = [
-            ("k = 0011", KeysError::BadLength { line: 1, name: "k".into(), len: 2 }),
+            (
+                "k = 0011",
+                KeysError::BadLength {
+                    line: 1,
+                    name: "k".into(),
+                    len: 2,
+                },
+            ),
             ("\nk 00112233", KeysError::Syntax { line: 2 }),
-            ("k = 00112233445566ZZ", KeysError::BadHex { line: 1, name: "k".into() }),
-            ("k = 001", KeysError::BadHex { line: 1, name: "k".into() }),
-            ("bad name = 0011223344556677", KeysError::BadName { line: 1, name: "bad name".into() }),
+            (
+                "k = 00112233445566ZZ",
+                KeysError::BadHex {
+                    line: 1,
+                    name: "k".into(),
+                },
+            ),
+            (
+                "k = 001",
+                KeysError::BadHex {
+                    line: 1,
+                    name: "k".into(),
+                },
+            ),
+            (
+                "bad name = 0011223344556677",
+                KeysError::BadName {
+                    line: 1,
+                    name: "bad name".into(),
+                },
+            ),
             (
                 "k = 0011223344556677\nk = 0011223344556677",
-                KeysError::Duplicate { line: 2, name: "k".into() },
+                KeysError::Duplicate {
+                    line: 2,
+                    name: "k".into(),
+                },
             ),
             ("# nothing\n", KeysError::Empty),
         ];
@@ -390,7 +424,8 @@ mod tests {
         assert_eq!(infos[0].version, 1);
         assert!(matches!(infos[0].state, KeyState::Present { .. }));
         // A DES-length value where the profile wants AES.
-        set.insert_typed("esup-f58540-key3", "0001020304050607").unwrap();
+        set.insert_typed("esup-f58540-key3", "0001020304050607")
+            .unwrap();
         assert!(matches!(
             set.covers(&profile),
             Err(KeysError::WrongType { got: 8, .. })
@@ -400,14 +435,19 @@ mod tests {
     #[test]
     fn diversified_card_key_differs_per_uid_and_keeps_the_version() {
         let mut set = KeySet::default();
-        set.insert_typed("k", "00112233445566778899AABBCCDDEEFF").unwrap();
+        set.insert_typed("k", "00112233445566778899AABBCCDDEEFF")
+            .unwrap();
         let r = KeyRef {
             name: "k".into(),
             version: 3,
             diversified: true,
         };
-        let a = set.card_key(&r, KeyType::Aes128, &[4, 1, 2, 3, 4, 5, 6]).unwrap();
-        let b = set.card_key(&r, KeyType::Aes128, &[4, 1, 2, 3, 4, 5, 7]).unwrap();
+        let a = set
+            .card_key(&r, KeyType::Aes128, &[4, 1, 2, 3, 4, 5, 6])
+            .unwrap();
+        let b = set
+            .card_key(&r, KeyType::Aes128, &[4, 1, 2, 3, 4, 5, 7])
+            .unwrap();
         assert_ne!(a.bytes(), b.bytes());
         assert_eq!(a.version(), 3);
         let plain = KeyRef {

@@ -9,5 +9,6 @@ pub mod monitor;
 pub mod pcsc;
 pub mod profile;
 pub mod sim;
+pub mod station;
 pub mod transport;
 pub mod vpcd;

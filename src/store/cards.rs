@@ -567,6 +567,21 @@ pub fn transition_in(
     opts: &CardOptions,
     now: Timestamp,
 ) -> Result<(Transition, Option<CardId>)> {
+    transition_noted(tx, card_id, to, actor, req, opts, now, None)
+}
+
+/// [`transition_in`] with a machine-readable note on the card's own history row (the encoding log).
+#[allow(clippy::too_many_arguments)]
+pub fn transition_noted(
+    tx: &Transaction<'_>,
+    card_id: CardId,
+    to: CardState,
+    actor: &Actor,
+    req: &Request,
+    opts: &CardOptions,
+    now: Timestamp,
+    note: Option<Note>,
+) -> Result<(Transition, Option<CardId>)> {
     let current = get(tx, card_id)?;
     let others = others(tx, current.person_id, card_id)?;
     let (editable, due) = persons::editable_and_due_date(tx, current.person_id)?;
@@ -577,7 +592,12 @@ pub fn transition_in(
         other_cards: &others,
         services: &opts.services,
     };
-    let t = card::transition(&current.facts(), to, actor, req, &ctx)?;
+    let mut t = card::transition(&current.facts(), to, actor, req, &ctx)?;
+    if let Some(note) = note
+        && let Some(own) = t.changes.iter_mut().find(|c| c.card_id == card_id)
+    {
+        own.note = Some(note);
+    }
     apply_changes(tx, &t, current.person_id)?;
     let created = match &t.new_card {
         Some(new) => {

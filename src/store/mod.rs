@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod cards;
 pub mod counts;
 pub mod due_dates;
+pub mod encoding;
 pub mod group_tree;
 pub mod groups;
 pub mod mirror;
