@@ -697,3 +697,21 @@ err-keys-missing = The profile's key “{ $name }” is not in the keyring. Impo
 err-keys-wrong-type = Key “{ $name }” is { $got } bytes long; the profile makes it a { $kind } key of { $expected } bytes. Import the right key.
 err-keys-diversify = Key “{ $name }” cannot be diversified: { $message }
 err-keys-keyring = System keyring: { $message }
+
+# --- encode (command line) ---
+cli-encode-no-card = No reader holds a card. Put the card on a reader, or name the reader with --reader.
+cli-encode-which-reader = Several readers hold a card ({ $readers }): choose one with --reader.
+cli-encode-which-card = Name the card: --card NUMBER or --qr QR_CODE_CONTENT.
+cli-encode-no-card-for-qr = No card carries the QR code “{ $qr }”. Check the scan, or give the number with --card.
+cli-encode-done = Card #{ $card } encoded: CSN { $csn }, state { $state } ({ $apdus } APDUs).
+cli-keys-kcv = KCV { $kcv }
+cli-keys-missing = not in the keyring
+cli-keys-read = Cannot read { $file }: { $error }
+cli-keys-imported = { $count } key(s) imported into the keyring.
+cli-info-reader = Reader: { $reader }
+cli-info-uid = UID: { $uid }
+cli-info-version = DESFire version { $major }.{ $minor }, { $storage } bytes
+cli-info-no-apps = Applications: none
+cli-info-apps = Applications: { $apps }
+cli-info-apps-locked = Applications: listing protected ({ $error })
+cli-info-free = Free memory: { $bytes } bytes

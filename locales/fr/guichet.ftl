@@ -697,3 +697,21 @@ err-keys-missing = La clé « { $name } » du profil n’est pas dans le trousse
 err-keys-wrong-type = La clé « { $name } » fait { $got } octets ; le profil en fait une clé { $kind } de { $expected } octets. Importez la bonne clé.
 err-keys-diversify = La clé « { $name } » ne peut pas être diversifiée : { $message }
 err-keys-keyring = Trousseau du système : { $message }
+
+# --- encode (command line) ---
+cli-encode-no-card = Aucun lecteur ne porte de carte. Posez la carte sur un lecteur, ou nommez le lecteur avec --reader.
+cli-encode-which-reader = Plusieurs lecteurs portent une carte ({ $readers }) : choisissez-en un avec --reader.
+cli-encode-which-card = Indiquez la carte : --card NUMÉRO ou --qr CONTENU_DU_QR_CODE.
+cli-encode-no-card-for-qr = Aucune carte ne porte le QR code « { $qr } ». Vérifiez le scan, ou indiquez le numéro avec --card.
+cli-encode-done = Carte n° { $card } encodée : CSN { $csn }, état { $state } ({ $apdus } APDU).
+cli-keys-kcv = KCV { $kcv }
+cli-keys-missing = absente du trousseau
+cli-keys-read = Impossible de lire { $file } : { $error }
+cli-keys-imported = { $count } clé(s) importée(s) dans le trousseau.
+cli-info-reader = Lecteur : { $reader }
+cli-info-uid = UID : { $uid }
+cli-info-version = DESFire version { $major }.{ $minor }, { $storage } octets
+cli-info-no-apps = Applications : aucune
+cli-info-apps = Applications : { $apps }
+cli-info-apps-locked = Applications : liste protégée ({ $error })
+cli-info-free = Mémoire libre : { $bytes } octets

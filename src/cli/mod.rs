@@ -4,6 +4,7 @@
 mod card;
 mod cardsim;
 mod demo;
+mod encode;
 mod gen_ldif;
 mod nfc;
 mod print;
@@ -67,9 +68,11 @@ pub enum Command {
     GenLdif(gen_ldif::GenLdifArgs),
     /// Print one card or a campaign on an IPP printer, or save it as PDF (delivery slip, bitmaps).
     Print(print::PrintArgs),
-    /// Card readers: list them with the card on each.
+    /// Card readers and DESFire keys: list readers, show a card, manage the keys in the keyring.
     #[command(subcommand)]
     Nfc(nfc::NfcCommand),
+    /// Encode a printed card on a reader with the configured profile (ENCODED, then ENABLED).
+    Encode(encode::EncodeArgs),
     /// Put a blank software DESFire card on pcscd's virtual reader (vpcd), for training and tests.
     Cardsim(cardsim::CardsimArgs),
 }
@@ -138,6 +141,7 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::GenLdif(args) => gen_ldif::run(env, args),
         Command::Print(args) => print::run(env, args),
         Command::Nfc(c) => nfc::run(env, c),
+        Command::Encode(args) => encode::run(env, args),
         Command::Cardsim(args) => cardsim::run(env, args),
     }
 }
