@@ -39,6 +39,7 @@ bench: deps-test
 	$(CARGO) bench --bench desk
 	$(CARGO) bench --bench directory
 	$(CARGO) bench --bench production
+	$(CARGO) bench --bench encode
 
 deps-run:
 	@./scripts/install-deps.sh $(RUN_PKGS) $(DESKTOP_PKGS)

@@ -715,3 +715,4 @@ cli-info-no-apps = Applications: none
 cli-info-apps = Applications: { $apps }
 cli-info-apps-locked = Applications: listing protected ({ $error })
 cli-info-free = Free memory: { $bytes } bytes
+err-nfc-not-authenticated = This command needs an authentication on the card first; nothing was sent. Start the operation again from the beginning.

@@ -715,3 +715,4 @@ cli-info-no-apps = Applications : aucune
 cli-info-apps = Applications : { $apps }
 cli-info-apps-locked = Applications : liste protégée ({ $error })
 cli-info-free = Mémoire libre : { $bytes } octets
+err-nfc-not-authenticated = Cette commande exige une authentification préalable sur la carte ; rien n’a été envoyé. Recommencez l’opération depuis le début.

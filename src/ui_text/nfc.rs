@@ -15,6 +15,7 @@ pub fn nfc_error(e: &DesfireError) -> String {
         DesfireError::Malformed(d) => fl!("err-nfc-malformed", detail = d.to_string()),
         DesfireError::Integrity(d) => fl!("err-nfc-integrity", detail = d.to_string()),
         DesfireError::Authentication => fl!("err-nfc-authentication"),
+        DesfireError::NotAuthenticated => fl!("err-nfc-not-authenticated"),
         DesfireError::KeyLength {
             kind,
             expected,

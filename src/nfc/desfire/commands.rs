@@ -27,8 +27,7 @@ mod types;
 pub use types::*;
 
 /// The error for a MACed or enciphered command asked for without authentication.
-const NEEDS_SESSION: DesfireError =
-    DesfireError::Malformed("a MACed or enciphered command needs an authenticated session");
+const NEEDS_SESSION: DesfireError = DesfireError::NotAuthenticated;
 
 /// Passes APDUs on and counts them.
 struct Counting<'t> {

@@ -39,6 +39,10 @@ pub enum DesfireError {
     /// A MAC, a CRC or a padding does not verify: the message was altered or the keys differ.
     #[error("integrity check failed: {0}")]
     Integrity(&'static str),
+    /// A MACed or enciphered command (or one that needs a key) was asked for without authentication; nothing
+    /// was sent.
+    #[error("this command needs an authenticated session")]
+    NotAuthenticated,
     /// The other side did not prove knowledge of the key (rotated random number mismatch).
     #[error("authentication failed")]
     Authentication,
@@ -77,9 +81,9 @@ impl DesfireError {
         match self {
             DesfireError::Card(s) => *s,
             DesfireError::Integrity(_) => Status::IntegrityError,
-            DesfireError::Authentication | DesfireError::KeyType { .. } => {
-                Status::AuthenticationError
-            }
+            DesfireError::Authentication
+            | DesfireError::KeyType { .. }
+            | DesfireError::NotAuthenticated => Status::AuthenticationError,
             DesfireError::Malformed(_) | DesfireError::TooLong(_) => Status::LengthError,
             _ => Status::ParameterError,
         }

@@ -65,7 +65,7 @@ impl SimCard {
 
     /// CreateStdDataFile (`CD`): `fileNo [isoFid(2)] comm AR(2) size(3)` (§3.1 step 5).
     pub(super) fn create_std_data_file(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::CREATE_STD_DATA_FILE, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::CREATE_STD_DATA_FILE, 0, data, self.mgmt())?;
         let app = self.selected_app()?;
         let (file_no, iso_fid, rest) = match data.as_slice() {
             [no, rest @ ..] if rest.len() == 6 => (*no, None, rest),
@@ -105,7 +105,7 @@ impl SimCard {
     }
 
     pub(super) fn get_file_ids(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::GET_FILE_IDS, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::GET_FILE_IDS, 0, data, self.mgmt())?;
         if !data.is_empty() {
             return Err(Status::LengthError);
         }
@@ -115,7 +115,7 @@ impl SimCard {
     }
 
     pub(super) fn get_file_settings(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::GET_FILE_SETTINGS, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::GET_FILE_SETTINGS, 0, data, self.mgmt())?;
         let [file_no] = data.as_slice() else {
             return Err(Status::LengthError);
         };
@@ -133,7 +133,10 @@ impl SimCard {
         if change == NEVER {
             return Err(Status::PermissionDenied);
         }
-        let mode = self.file_access(CommMode::Full, &[change])?;
+        let mode = match self.file_access(CommMode::Full, &[change])? {
+            CommMode::Plain => self.mgmt(),
+            full => full,
+        };
         let plain = self.open(ins::CHANGE_FILE_SETTINGS, 1, data, mode)?;
         let [_, comm, ar0, ar1] = plain.as_slice() else {
             return Err(Status::LengthError);
@@ -154,7 +157,18 @@ impl SimCard {
 
     /// ReadData (`BD`): `fileNo offset(3) length(3)`; length 0 reads to the end of the file.
     pub(super) fn read_data(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::READ_DATA, 0, data, CommMode::Plain)?;
+        // Under EV2 the command is MACed when the file's data is protected (commands.rs, data commands).
+        let file_no = *data.first().ok_or(Status::LengthError)?;
+        let access = {
+            let file = self.file(file_no)?;
+            self.file_access(file.comm, &[file.rights.read, file.rights.read_write])?
+        };
+        let command_mode = if self.ev2() && access != CommMode::Plain {
+            CommMode::Mac
+        } else {
+            CommMode::Plain
+        };
+        let data = self.open(ins::READ_DATA, 0, data, command_mode)?;
         if data.len() != RW_HEADER {
             return Err(Status::LengthError);
         }
@@ -177,6 +191,7 @@ impl SimCard {
             data: bytes.to_vec(),
             mode,
             frames: None,
+            raw: true,
         })
     }
 
@@ -248,6 +263,10 @@ impl SimCard {
             .and_then(|f| f.data.get_mut(r.offset..r.offset + r.len))
             .ok_or(Status::BoundaryError)?;
         target.copy_from_slice(bytes);
-        Ok(Reply::empty())
+        // The answer is MACed under EV2 for protected files only, like the command's data.
+        Ok(Reply {
+            raw: mode == CommMode::Plain,
+            ..Reply::empty()
+        })
     }
 }

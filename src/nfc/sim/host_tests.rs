@@ -34,7 +34,12 @@ fn exchange(
 
 /// GetCardUID: the real UID, enciphered (§8).
 fn get_card_uid(card: &mut SimCard, s: &mut Session) -> Vec<u8> {
-    let modes = (CommMode::Plain, CommMode::Full);
+    let command = if s.scheme() == crate::nfc::desfire::session::AuthScheme::Ev2 {
+        CommMode::Mac
+    } else {
+        CommMode::Plain
+    };
+    let modes = (command, CommMode::Full);
     exchange(card, s, ins::GET_CARD_UID, &[], &[], modes, Some(7)).unwrap()
 }
 
@@ -45,14 +50,26 @@ fn full_cycle(nok_type: u8, command: AuthCommand, new_key: Key) {
     let mut card = card_with_app(nok_type | 0x03);
     let zero = Key::zero(card.application(1).unwrap().key_type().unwrap());
     let mut s = login(&mut card, command, 0, &zero, &mut rng);
+    // Management commands and answers are MACed under EV2 (commands.rs), protected file data too.
+    let mgmt = if command == AuthCommand::Ev2First {
+        CommMode::Mac
+    } else {
+        CommMode::Plain
+    };
+    let companion = |mode: CommMode| {
+        if mode == CommMode::Plain {
+            CommMode::Plain
+        } else {
+            mgmt
+        }
+    };
 
     // Key 1 (other key), then key 0 (the authenticated key: session over).
     let data = s
         .change_key_data(1, &new_key, KeyChange::OtherKey { old: &zero })
         .unwrap();
     let r = apdu::transceive(&mut Direct(&mut card), ins::CHANGE_KEY, &data).unwrap();
-    s.open_response(r.status, &r.data, CommMode::Plain, None)
-        .unwrap();
+    s.open_response(r.status, &r.data, mgmt, None).unwrap();
     let data = s
         .change_key_data(0, &new_key, KeyChange::AuthenticatedKey)
         .unwrap();
@@ -76,7 +93,7 @@ fn full_cycle(nok_type: u8, command: AuthCommand, new_key: Key) {
             ins::CREATE_STD_DATA_FILE,
             &[],
             &create,
-            (CommMode::Plain, CommMode::Plain),
+            (mgmt, mgmt),
             None,
         )
         .unwrap();
@@ -90,7 +107,7 @@ fn full_cycle(nok_type: u8, command: AuthCommand, new_key: Key) {
             ins::WRITE_DATA,
             &header,
             &content,
-            (mode, CommMode::Plain),
+            (mode, companion(mode)),
             None,
         )
         .unwrap();
@@ -100,7 +117,7 @@ fn full_cycle(nok_type: u8, command: AuthCommand, new_key: Key) {
             ins::READ_DATA,
             &[],
             &header,
-            (CommMode::Plain, mode),
+            (companion(mode), mode),
             Some(content.len()),
         )
         .unwrap();
@@ -121,7 +138,7 @@ fn full_cycle(nok_type: u8, command: AuthCommand, new_key: Key) {
         ins::GET_KEY_VERSION,
         &[],
         &[1],
-        (CommMode::Plain, CommMode::Plain),
+        (mgmt, mgmt),
         None,
     )
     .unwrap();
@@ -245,4 +262,96 @@ fn random_uid_card() {
 
     let built = SimCard::with_random_uid(UID, 1);
     assert!(built.random_uid_enabled());
+}
+
+/// The host's command set with EV2 secure messaging (management commands MACed both ways, protected file
+/// data MACed or enciphered, plain file data plain) against the card: both sides agree on every command.
+#[test]
+fn ev2_command_set_against_the_card() {
+    use crate::nfc::desfire::commands::{
+        AccessRight, AccessRights, Aid, Desfire, KeyCount, KeySettings, NewApplication, NewDataFile,
+    };
+    use crate::nfc::transport::VirtualReader;
+
+    let reader = VirtualReader::with_card("v", Box::new(SimCard::blank(UID).with_seed(4)));
+    let mut t = reader.connect().unwrap();
+    let mut d = Desfire::with_random(&mut t, Box::new(SeededRandom::new(12)));
+    d.set_prefer_ev2(true);
+    let aid = Aid::parse_hex("F585C1").unwrap();
+    d.select_application(Aid::PICC).unwrap();
+    d.authenticate(0, &Key::zero(KeyType::Des)).unwrap();
+    d.create_application(&NewApplication {
+        aid,
+        settings: KeySettings::decode(0x0B),
+        keys: KeyCount {
+            count: 2,
+            key_type: KeyType::Aes128,
+            iso_file_ids: false,
+        },
+        iso: None,
+    })
+    .unwrap();
+    d.select_application(aid).unwrap();
+    d.authenticate(0, &Key::zero(KeyType::Aes128)).unwrap();
+    assert_eq!(
+        d.session().map(|s| s.scheme()),
+        Some(crate::nfc::desfire::session::AuthScheme::Ev2)
+    );
+    let (settings, keys) = d.get_key_settings().unwrap();
+    assert_eq!((settings.encode(), keys.count), (0x0B, 2));
+    assert_eq!(d.get_key_version(1).unwrap(), 0);
+    let k1 = Key::with_version(KeyType::Aes128, &[0x11; 16], 3).unwrap();
+    d.change_key(1, &k1, None).unwrap();
+    assert_eq!(d.get_key_version(1).unwrap(), 3);
+    let key1 = AccessRight::Key(1);
+    let protected = AccessRights {
+        read: key1,
+        write: key1,
+        read_write: key1,
+        change: AccessRight::Key(0),
+    };
+    for (no, mode, access) in [
+        (1, CommMode::Full, protected),
+        (2, CommMode::Mac, protected),
+        (3, CommMode::Plain, AccessRights::FREE),
+    ] {
+        d.create_std_data_file(&NewDataFile {
+            file_no: no,
+            iso_fid: None,
+            comm_mode: mode,
+            access,
+            size: 40,
+        })
+        .unwrap();
+    }
+    assert_eq!(d.get_file_ids().unwrap(), [1, 2, 3]);
+    assert_eq!(d.get_file_settings(2).unwrap().comm_mode, CommMode::Mac);
+    // Plain file with free access, inside the EV2 session.
+    d.write_data(3, 0, b"plain data", CommMode::Plain).unwrap();
+    assert_eq!(
+        d.read_data(3, 0, 10, CommMode::Plain).unwrap(),
+        b"plain data"
+    );
+    let uid = d.get_card_uid().unwrap();
+    assert_eq!(uid, UID);
+    assert!(d.get_free_memory().unwrap() > 0);
+    // Protected files with key 1.
+    d.authenticate(1, &k1).unwrap();
+    let data: Vec<u8> = (0..40).collect();
+    d.write_data(1, 0, &data, CommMode::Full).unwrap();
+    d.write_data(2, 0, &data, CommMode::Mac).unwrap();
+    assert_eq!(d.read_data(1, 0, 40, CommMode::Full).unwrap(), data);
+    assert_eq!(d.read_data(2, 0, 40, CommMode::Mac).unwrap(), data);
+    // ChangeFileSettings enciphered with the change key (key 0), then the master key changes itself.
+    d.authenticate(0, &Key::zero(KeyType::Aes128)).unwrap();
+    d.change_file_settings(1, CommMode::Full, AccessRights::FREE, CommMode::Full)
+        .unwrap();
+    let k0 = Key::with_version(KeyType::Aes128, &[0x22; 16], 1).unwrap();
+    d.change_key(0, &k0, None).unwrap();
+    assert!(
+        d.session().is_none(),
+        "changing the authenticated key ends the session"
+    );
+    d.authenticate(0, &k0).unwrap();
+    assert_eq!(d.get_key_version(0).unwrap(), 1);
 }

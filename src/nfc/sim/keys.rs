@@ -86,7 +86,7 @@ impl SimCard {
 
     /// GetKeySettings (`45`): `amks ‖ nok` (the PICC answers `settings ‖ 01|type bits`).
     pub(super) fn get_key_settings(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::GET_KEY_SETTINGS, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::GET_KEY_SETTINGS, 0, data, self.mgmt())?;
         if !data.is_empty() {
             return Err(Status::LengthError);
         }
@@ -123,7 +123,7 @@ impl SimCard {
 
     /// GetKeyVersion (`64`): the version of key `keyNo` of the current level.
     pub(super) fn get_key_version(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::GET_KEY_VERSION, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::GET_KEY_VERSION, 0, data, self.mgmt())?;
         let [key_no] = data.as_slice() else {
             return Err(Status::LengthError);
         };

@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use crate::nfc::apdu::{self, CommandApdu, MAX_RESPONSE_FRAME, Status, ins};
 use crate::nfc::desfire::auth::CardAuth;
 use crate::nfc::desfire::random::{Random, SeededRandom};
-use crate::nfc::desfire::session::{CommMode, Session};
+use crate::nfc::desfire::session::{AuthScheme, CommMode, Session};
 use crate::nfc::transport::{GET_UID_APDU, VirtualCard};
 
 use model::Persistent;
@@ -44,11 +44,15 @@ pub enum SimError {
 }
 
 /// A command's successful outcome: data to seal with the session (if any) in `mode`.
+///
+/// A management answer in [`CommMode::Plain`] is MACed under EV2 secure messaging (as the host's command set
+/// expects, `commands.rs`); `raw` keeps it plain there (the data of a plain file).
 struct Reply {
     data: Vec<u8>,
     mode: CommMode,
     /// Frame sizes for the answer (GetVersion's 7/7/14); `None` cuts at [`MAX_RESPONSE_FRAME`].
     frames: Option<&'static [usize]>,
+    raw: bool,
 }
 
 impl Reply {
@@ -57,6 +61,7 @@ impl Reply {
             data,
             mode: CommMode::Plain,
             frames: None,
+            raw: false,
         }
     }
     fn empty() -> Reply {
@@ -226,6 +231,24 @@ impl SimCard {
         self.vol.session = None;
     }
 
+    /// Whether the session is EV2 secure messaging.
+    fn ev2(&self) -> bool {
+        self.vol
+            .session
+            .as_ref()
+            .is_some_and(|s| s.scheme() == AuthScheme::Ev2)
+    }
+
+    /// The protection of management commands and answers: MACed under EV2, plain (CMAC-chained under EV1)
+    /// otherwise, as the host's command set sends them.
+    fn mgmt(&self) -> CommMode {
+        if self.ev2() {
+            CommMode::Mac
+        } else {
+            CommMode::Plain
+        }
+    }
+
     /// Opens a command's data with the session: MAC check or deciphering, and in EV1 the IV update that
     /// even plain commands make (§5.3). Without a session only plain commands are accepted.
     fn open(
@@ -293,8 +316,13 @@ impl SimCard {
 
     /// Seals a successful reply with the session (if any) and frames it.
     fn respond(&mut self, reply: Reply) -> Vec<u8> {
+        let mode = if reply.mode == CommMode::Plain && !reply.raw {
+            self.mgmt()
+        } else {
+            reply.mode
+        };
         let body = match self.vol.session.as_mut() {
-            Some(s) => match s.seal_response(Status::Ok, &reply.data, reply.mode) {
+            Some(s) => match s.seal_response(Status::Ok, &reply.data, mode) {
                 Ok(b) => b,
                 Err(e) => return self.fail(e.card_status()),
             },

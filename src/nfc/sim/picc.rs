@@ -53,7 +53,7 @@ impl SimCard {
     }
 
     pub(super) fn get_version(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::GET_VERSION, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::GET_VERSION, 0, data, self.mgmt())?;
         if !data.is_empty() {
             return Err(Status::LengthError);
         }
@@ -71,6 +71,7 @@ impl SimCard {
             data: out,
             mode: CommMode::Plain,
             frames: Some(VERSION_FRAMES),
+            raw: false,
         })
     }
 
@@ -79,7 +80,7 @@ impl SimCard {
         if self.vol.session.is_none() {
             return Err(Status::AuthenticationError);
         }
-        let data = self.open(ins::GET_CARD_UID, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::GET_CARD_UID, 0, data, self.mgmt())?;
         if !data.is_empty() {
             return Err(Status::LengthError);
         }
@@ -87,6 +88,7 @@ impl SimCard {
             data: self.state.uid.to_vec(),
             mode: CommMode::Full,
             frames: None,
+            raw: false,
         })
     }
 
@@ -105,7 +107,7 @@ impl SimCard {
     }
 
     pub(super) fn get_application_ids(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::GET_APPLICATION_IDS, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::GET_APPLICATION_IDS, 0, data, self.mgmt())?;
         self.require_picc()?;
         if !data.is_empty() {
             return Err(Status::LengthError);
@@ -118,7 +120,7 @@ impl SimCard {
 
     /// CreateApplication (`CA`): `AID(3) amks nok [isoFid(2) [dfName ≤ 16]]` (§3.1 step 2).
     pub(super) fn create_application(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::CREATE_APPLICATION, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::CREATE_APPLICATION, 0, data, self.mgmt())?;
         self.require_picc()?;
         let ([a0, a1, a2, amks, nok], iso) = match data.split_first_chunk::<5>() {
             Some((head, rest)) if rest.is_empty() || (2..=18).contains(&rest.len()) => {
@@ -165,7 +167,7 @@ impl SimCard {
     /// DeleteApplication (`DA`): with the PICC master key, or with the application's master key while it is
     /// selected.
     pub(super) fn delete_application(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::DELETE_APPLICATION, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::DELETE_APPLICATION, 0, data, self.mgmt())?;
         let aid: [u8; 3] = data
             .as_slice()
             .try_into()
@@ -192,7 +194,7 @@ impl SimCard {
 
     /// FormatPICC (`FC`): removes every application; needs the PICC master key and not disabled (§5.7).
     pub(super) fn format_picc(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::FORMAT_PICC, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::FORMAT_PICC, 0, data, self.mgmt())?;
         self.require_picc()?;
         if !data.is_empty() {
             return Err(Status::LengthError);
@@ -207,7 +209,7 @@ impl SimCard {
 
     /// GetFreeMemory (`6E`): 3 bytes LSB first.
     pub(super) fn get_free_memory(&mut self, data: &[u8]) -> CmdResult {
-        let data = self.open(ins::FREE_MEMORY, 0, data, CommMode::Plain)?;
+        let data = self.open(ins::FREE_MEMORY, 0, data, self.mgmt())?;
         if !data.is_empty() {
             return Err(Status::LengthError);
         }
