@@ -3,82 +3,19 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use guichet::nfc::apdu::{self, Status, ins};
 use guichet::nfc::desfire::auth::{self, AuthCommand};
 use guichet::nfc::desfire::crypto::{Key, KeyType};
 use guichet::nfc::desfire::random::SeededRandom;
 use guichet::nfc::pcsc::{Pcsc, PcscCard};
 use guichet::nfc::sim::ATR;
-use guichet::nfc::transport::TransportError;
+use support::cardsim::{Sim, connect};
 use support::pcscd::{self, Pcscd};
 
 const UID: &str = "04A1B2C3D4E5F6";
 const UID_BYTES: [u8; 7] = [0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6];
 /// AID F585C0, sent LSB first (desfire.md §2.2).
 const AID: [u8; 3] = [0xC0, 0x85, 0xF5];
-
-/// A `guichet cardsim` process; its standard input stays open until [`Sim::finish`].
-struct Sim {
-    child: Child,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Sim {
-    fn start(daemon: &Pcscd, slot: u16, extra: &[&str]) -> Sim {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let mut child = Command::new(support::guichet())
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(["--lang", "en", "cardsim", "--vpcd"])
-            .arg(daemon.card_addr(slot).to_string())
-            .args(["--uid", UID, "--seed", "5"])
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start guichet cardsim");
-        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-        Sim { child, stdout }
-    }
-
-    fn line(&mut self) -> String {
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).expect("cardsim output");
-        line
-    }
-
-    /// Closes standard input (the card is taken away) and waits for the process.
-    fn finish(mut self) -> String {
-        drop(self.child.stdin.take());
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while self.child.try_wait().expect("wait").is_none() {
-            assert!(Instant::now() < deadline, "cardsim did not end");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let status = self.child.wait().expect("exit status");
-        assert!(status.success(), "cardsim failed: {status}");
-        let mut rest = String::new();
-        while self.stdout.read_line(&mut rest).is_ok_and(|n| n > 0) {}
-        rest
-    }
-}
-
-fn connect(pcsc: &Pcsc, reader: &str) -> PcscCard {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match pcsc.connect(reader) {
-            Ok(card) => return card,
-            Err(TransportError::NoCard(_)) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Err(e) => panic!("connect: {e}"),
-        }
-    }
-}
 
 fn des_login(card: &mut PcscCard) {
     auth::authenticate(
@@ -110,7 +47,7 @@ fn a_blank_card_is_read_authenticated_and_written_through_pcsc() {
     let Some(daemon) = Pcscd::start() else {
         return;
     };
-    let mut sim = Sim::start(&daemon, 0, &[]);
+    let mut sim = Sim::start(&daemon, 0, UID, &[]);
     assert!(sim.line().contains(UID), "the card announces itself");
     let pcsc = Pcsc::establish().expect("the private pcscd");
     let mut card = connect(&pcsc, &daemon.reader(0));
@@ -138,7 +75,7 @@ fn a_pulled_card_comes_back_with_its_contents() {
         return;
     };
     // Authentication (2 APDUs) and CreateApplication are answered; the 4th APDU finds no card.
-    let mut sim = Sim::start(&daemon, 1, &["--pull-after", "3", "--reinsert"]);
+    let mut sim = Sim::start(&daemon, 1, UID, &["--pull-after", "3", "--reinsert"]);
     assert!(sim.line().contains(UID));
     let pcsc = Pcsc::establish().expect("the private pcscd");
     let mut card = connect(&pcsc, &daemon.reader(1));

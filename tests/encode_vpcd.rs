@@ -5,19 +5,17 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 use guichet::domain::card::{Actor, CardId, CardState, Request};
 use guichet::nfc::desfire::commands::{Aid, Desfire};
 use guichet::nfc::desfire::crypto::{Key, KeyType};
-use guichet::nfc::pcsc::{Pcsc, PcscCard};
+use guichet::nfc::pcsc::Pcsc;
 use guichet::nfc::profile::{CardFacts, Profile};
-use guichet::nfc::transport::TransportError;
 use guichet::store::Store;
 use guichet::store::cards::{self, CardOptions};
+use support::cardsim::{Sim, connect};
 use support::pcscd::{self, Pcscd};
 
 const PIC: u32 = 999_123_456;
@@ -31,48 +29,6 @@ fn key_file(profile: &Profile) -> String {
         .enumerate()
         .map(|(i, k)| format!("{} = {}\n", k.name, format!("{:02X}", 0x30 + i).repeat(16)))
         .collect()
-}
-
-struct Sim {
-    child: Child,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Sim {
-    fn start(daemon: &Pcscd, slot: u16, uid: &str, extra: &[&str]) -> Sim {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let mut child = Command::new(support::guichet())
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(["--lang", "en", "cardsim", "--vpcd"])
-            .arg(daemon.card_addr(slot).to_string())
-            .args(["--uid", uid, "--seed", "3"])
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start guichet cardsim");
-        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-        Sim { child, stdout }
-    }
-
-    fn line(&mut self) -> String {
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).expect("cardsim output");
-        line
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A store with one person and one PRINTED card with an ESCN; the settings file gives the same PIC.
@@ -110,6 +66,38 @@ fn printed_card(dir: &Path) -> (Store, CardId) {
     (store, card)
 }
 
+/// Everything a test needs: the store with its printed card, the profile and its key file, the card on
+/// vpcd slot `slot` and a PC/SC context that sees it.
+struct Bench {
+    store: Store,
+    card: CardId,
+    profile: Profile,
+    keys: String,
+    reader: String,
+    pcsc: Pcsc,
+    sim: Sim,
+}
+
+fn bench(daemon: &Pcscd, dir: &Path, slot: u16, uid: &str, extra: &[&str]) -> Bench {
+    let (store, card) = printed_card(dir);
+    let profile = Profile::esup_default().expect("profile");
+    let keys = key_file(&profile);
+    let mut sim = Sim::start(daemon, slot, uid, extra);
+    assert!(sim.line().contains(uid));
+    let reader = daemon.reader(slot);
+    let pcsc = Pcsc::establish().expect("pcscd");
+    drop(connect(&pcsc, &reader));
+    Bench {
+        store,
+        card,
+        profile,
+        keys,
+        reader,
+        pcsc,
+        sim,
+    }
+}
+
 fn encode(dir: &Path, keys: &str, args: &[&str]) -> Output {
     Command::new(support::guichet())
         .arg("--data-dir")
@@ -120,19 +108,6 @@ fn encode(dir: &Path, keys: &str, args: &[&str]) -> Output {
         .env("GUICHET_DESFIRE_KEYS", keys)
         .output()
         .expect("run guichet encode")
-}
-
-fn connect(pcsc: &Pcsc, reader: &str) -> PcscCard {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match pcsc.connect(reader) {
-            Ok(card) => return card,
-            Err(TransportError::NoCard(_)) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Err(e) => panic!("connect: {e}"),
-        }
-    }
 }
 
 /// Reads each file of the profile with its read key (key 1) over PC/SC and compares it with what the
@@ -182,14 +157,15 @@ fn a_printed_card_is_encoded_through_pcsc_and_reads_back() {
         return;
     };
     let dir = tempfile::tempdir().expect("data folder");
-    let (store, card) = printed_card(dir.path());
-    let profile = Profile::esup_default().expect("profile");
-    let keys = key_file(&profile);
-    let mut sim = Sim::start(&daemon, 0, "04A1B2C3D4E5F6", &[]);
-    assert!(sim.line().contains("04A1B2C3D4E5F6"));
-    let reader = daemon.reader(0);
-    let pcsc = Pcsc::establish().expect("pcscd");
-    drop(connect(&pcsc, &reader));
+    let Bench {
+        store,
+        card,
+        profile,
+        keys,
+        reader,
+        pcsc,
+        sim: _sim,
+    } = bench(&daemon, dir.path(), 0, "04A1B2C3D4E5F6", &[]);
 
     let out = encode(
         dir.path(),

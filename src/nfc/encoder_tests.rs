@@ -464,3 +464,19 @@ fn log_codes_round_trip_and_garbage_is_skipped() {
         }]
     );
 }
+
+#[test]
+fn many_blank_cards_with_varied_seeds_and_ids() {
+    let profile = Profile::esup_default().unwrap();
+    let keys = keys_for(&profile, 15);
+    for i in 0..40u64 {
+        let b = (i as u32).to_be_bytes();
+        let uid = [0x04, 0x10, 0x20, b[0], b[1], b[2], b[3]];
+        let reader = VirtualReader::with_card("v", Box::new(SimCard::blank(uid).with_seed(i)));
+        let mut inp = input(&profile, &keys);
+        inp.facts.access_id = Some(i);
+        inp.facts.crous_number = Some((99_990_000 + i).to_string());
+        let report = run(&reader, &inp, i);
+        assert!(report.result.is_ok(), "card {i}: {:?}", report.result);
+    }
+}

@@ -103,27 +103,13 @@ impl Store {
                 comment: Some(station.to_string()),
                 ..Request::default()
             };
-            if current.state == CardState::InPrint {
-                cards::transition_in(
-                    tx,
-                    card,
-                    CardState::Printed,
-                    &Actor::System,
-                    &req,
-                    opts,
-                    now,
-                )?;
-            }
-            if matches!(current.state, CardState::InPrint | CardState::Printed) {
-                cards::transition_in(
-                    tx,
-                    card,
-                    CardState::InEncode,
-                    &Actor::System,
-                    &req,
-                    opts,
-                    now,
-                )?;
+            let path: &[CardState] = match current.state {
+                CardState::InPrint => &[CardState::Printed, CardState::InEncode],
+                CardState::Printed => &[CardState::InEncode],
+                _ => &[],
+            };
+            for &to in path {
+                cards::transition_in(tx, card, to, &Actor::System, &req, opts, now)?;
             }
             let card = cards::get(tx, card)?;
             Ok(EncodeTarget {

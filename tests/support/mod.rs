@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+pub mod cardsim;
 pub mod gui;
 pub mod ipp;
 pub mod pcscd;

@@ -1,0 +1,87 @@
+//! A `guichet cardsim` process on a private pcscd's vpcd reader (see `pcscd.rs`), and connecting to its card
+//! through PC/SC once the reader sees it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use guichet::nfc::pcsc::{Pcsc, PcscCard};
+use guichet::nfc::transport::TransportError;
+
+use super::pcscd::Pcscd;
+
+/// A running software card; its standard input stays open until [`Sim::finish`] (or drop).
+pub struct Sim {
+    child: Child,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Sim {
+    /// Starts `guichet cardsim` with the card `uid` on vpcd slot `slot`, seed 5, and `extra` options.
+    pub fn start(daemon: &Pcscd, slot: u16, uid: &str, extra: &[&str]) -> Sim {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut child = Command::new(super::guichet())
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["--lang", "en", "cardsim", "--vpcd"])
+            .arg(daemon.card_addr(slot).to_string())
+            .args(["--uid", uid, "--seed", "5"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start guichet cardsim");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        Sim { child, stdout }
+    }
+
+    /// The next line cardsim prints (it announces insertions, pulls and removals).
+    pub fn line(&mut self) -> String {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("cardsim output");
+        line
+    }
+
+    /// Closes standard input (the card is taken away), waits for a successful exit and returns the rest of
+    /// the output.
+    pub fn finish(mut self) -> String {
+        drop(self.child.stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.child.try_wait().expect("wait").is_none() {
+            assert!(Instant::now() < deadline, "cardsim did not end");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let status = self.child.wait().expect("exit status");
+        assert!(status.success(), "cardsim failed: {status}");
+        let mut rest = String::new();
+        while self.stdout.read_line(&mut rest).is_ok_and(|n| n > 0) {}
+        rest
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Connects to the card on `reader`, waiting up to 5 s for pcscd to see it.
+pub fn connect(pcsc: &Pcsc, reader: &str) -> PcscCard {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match pcsc.connect(reader) {
+            Ok(card) => return card,
+            Err(TransportError::NoCard(_)) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => panic!("connect: {e}"),
+        }
+    }
+}
