@@ -139,16 +139,21 @@ impl App {
                 }
                 match origin {
                     Origin::Desk => {
-                        let person = self.desk.person.as_ref().map(|p| p.view.detail.id);
-                        if let Some(person) = person {
-                            if ok {
-                                fx.extend(
-                                    self.desk
-                                        .on_card_changed(person, fl!("encode-done", card = card)),
-                                );
-                            } else {
-                                fx.push(Effect::Job(Job::Person(person)));
-                            }
+                        // The person shown may no longer be the card's holder (another was opened).
+                        let shown = self.desk.person.as_ref().map(|p| p.view.detail.id);
+                        let owner = self
+                            .desk
+                            .encode
+                            .as_ref()
+                            .filter(|p| p.card == card)
+                            .and_then(|p| p.person);
+                        match (shown, ok && owner == shown) {
+                            (Some(person), true) => fx.extend(
+                                self.desk
+                                    .on_card_changed(person, fl!("encode-done", card = card)),
+                            ),
+                            (Some(person), false) => fx.push(Effect::Job(Job::Person(person))),
+                            (None, _) => {}
                         }
                     }
                     Origin::Production => fx.push(self.production.refresh_counts()),
