@@ -9,9 +9,14 @@ use iced::widget::{Column, button, column, container, row, rule, text};
 use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 
 use super::dir_jobs::{DirJob, SyncRequest};
+use super::encoding::{self, EncodeMsg, EncodeRequest};
 use super::jobs::{self, Done, Job, Services};
+use super::printing::Origin;
 use super::printing::{self, Dialog, PrintMsg, PrintRequest};
-use super::screens::{desk, directory, groups, printers, production, readers, settings};
+use super::screens::{
+    desk, directory, encoding as encoding_tab, groups, printers, production, readers, settings,
+    training,
+};
 use super::sync::{self, SyncUi, Tone};
 use super::theme;
 use crate::fl;
@@ -41,6 +46,8 @@ pub enum Effect {
     Print(PrintRequest),
     /// A native open/save dialog; the answer comes back as `Message::Picked`.
     Dialog(Dialog),
+    /// A card encoded on a worker thread, reporting through `Message::Encode` (`encoding.rs`).
+    Encode(EncodeRequest),
     Exit,
 }
 
@@ -58,6 +65,12 @@ pub enum Message {
     Production(production::Message),
     /// Settings → Printing.
     Printers(printers::Message),
+    /// Settings → Encoding.
+    Encoding(encoding_tab::Message),
+    /// An encoding run's steps and end.
+    Encode(EncodeMsg),
+    /// The training reader's buttons (Settings → Readers).
+    Training(training::Message),
     Print(PrintMsg),
     /// The path chosen in a dialog (`None`: cancelled).
     Picked(Dialog, Option<std::path::PathBuf>),
@@ -89,6 +102,10 @@ pub struct App {
     pub printers: printers::State,
     /// Card readers, from the PC/SC monitor.
     pub readers: readers::State,
+    /// Settings → Encoding.
+    pub encoding: encoding_tab::State,
+    /// The training reader (offered when `config.encode.virtual_reader`).
+    pub training: training::State,
     pub counts: Option<Counts>,
     /// Start-up is running (database check, demo generation on first run).
     pub starting: bool,
@@ -115,6 +132,8 @@ impl App {
             production: production::State::new(),
             printers: printers::State::default(),
             readers: readers::State::default(),
+            encoding: encoding_tab::State::default(),
+            training: training::State::default(),
             counts: None,
             starting: true,
             status,
@@ -196,6 +215,7 @@ impl App {
                     Screen::Production => self.production.open(),
                     Screen::Settings => match self.settings.tab {
                         settings::Tab::Printing => self.printers.open(),
+                        settings::Tab::Encoding => self.encoding.open(),
                         _ => Vec::new(),
                     },
                 }
@@ -204,12 +224,24 @@ impl App {
                 self.screen = Screen::Groups;
                 self.groups.show_group(g)
             }
+            Message::Desk(desk::Message::OpenEncode(card)) => self.open_encode(card),
+            Message::Desk(desk::Message::Encode(m)) => self.on_panel(Origin::Desk, m),
             Message::Desk(m) => self.desk.update(m),
             Message::Settings(settings::Message::Tab(settings::Tab::Printing)) => {
                 self.settings.tab = settings::Tab::Printing;
                 self.printers.open()
             }
+            Message::Settings(settings::Message::Tab(settings::Tab::Encoding)) => {
+                self.settings.tab = settings::Tab::Encoding;
+                self.encoding.open()
+            }
             Message::Settings(m) => self.settings.update(&mut self.services.config, m),
+            Message::Encoding(m) => self.encoding.update(&mut self.services.config, m),
+            Message::Encode(m) => self.on_encode(m),
+            Message::Training(m) => {
+                self.training.update(m);
+                Vec::new()
+            }
             Message::Production(m) => self.on_production(m),
             Message::Printers(m) => self.printers.update(&mut self.services.config, m),
             Message::Print(m) => self.on_print(m),
@@ -262,6 +294,7 @@ impl App {
             }
             Done::Dir(d) => self.on_dir_done(d),
             Done::Prod(d) => self.on_prod_done(d),
+            Done::Enc(d) => self.on_enc_done(d),
         }
     }
 
@@ -341,14 +374,18 @@ impl App {
             Effect::Sync(req) => sync::task(self.services.clone(), req),
             Effect::Print(req) => printing::task(self.services.clone(), req),
             Effect::Dialog(d) => printing::dialog(d),
+            Effect::Encode(req) => encoding::task(self.services.clone(), req),
             Effect::Exit => iced::exit(),
         }))
     }
 
     pub fn view(&self) -> Element<'_, Message> {
         let body: Element<'_, Message> = match self.screen {
-            Screen::Desk => self.desk.view().map(Message::Desk),
-            Screen::Production => self.production.view().map(Message::Production),
+            Screen::Desk => self.desk.view(&self.encode_readers()).map(Message::Desk),
+            Screen::Production => self
+                .production
+                .view(&self.encode_readers())
+                .map(Message::Production),
             Screen::Groups => self.groups.view().map(Message::Groups),
             Screen::Settings => {
                 let tab: Element<'_, Message> = match self.settings.tab {
@@ -367,7 +404,20 @@ impl App {
                         .printers
                         .view(&self.services.config)
                         .map(Message::Printers),
-                    settings::Tab::Readers => self.readers.view(),
+                    settings::Tab::Readers => {
+                        let mut col = column![self.readers.view()];
+                        if self.services.config.encode.virtual_reader {
+                            col = col.push(
+                                container(self.training.view().map(Message::Training))
+                                    .padding([0, 20]),
+                            );
+                        }
+                        col.into()
+                    }
+                    settings::Tab::Encoding => self
+                        .encoding
+                        .view(&self.services.config)
+                        .map(Message::Encoding),
                 };
                 column![self.settings.tabs().map(Message::Settings), tab].into()
             }

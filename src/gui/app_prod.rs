@@ -13,7 +13,7 @@ use crate::fl;
 
 impl App {
     pub(super) fn on_production(&mut self, msg: production::Message) -> Vec<Effect> {
-        self.production.update(msg)
+        self.on_batch(msg)
     }
 
     pub(super) fn on_prod_done(&mut self, done: ProdDone) -> Vec<Effect> {
@@ -126,6 +126,7 @@ impl App {
         };
         match dialog {
             Dialog::OpenPhoto => self.on_dropped(path),
+            Dialog::OpenProfile | Dialog::OpenKeys => self.encoding.on_picked(&dialog, path),
             Dialog::SavePdf(Origin::Desk) => match self.desk.studio.as_mut() {
                 Some(s) => s.print(super::printing::Destination::Pdf(path)),
                 None => Vec::new(),

@@ -8,6 +8,7 @@ use crate::config::{Config, Paths};
 use crate::demo::{self, DemoOptions};
 use crate::domain::card::{Actor, CardId, CardState, PersonId, Request};
 use crate::gui::dir_jobs::{self, DirDone, DirJob};
+use crate::gui::enc_jobs::{self, EncDone, EncJob};
 use crate::gui::prod_jobs::{self, ProdDone, ProdJob};
 use crate::store::counts::Counts;
 use crate::store::persons::{PersonDetail, PersonRow};
@@ -87,6 +88,8 @@ pub enum Job {
     Dir(DirJob),
     /// Photos, previews, campaigns, printers and templates (`prod_jobs.rs`).
     Prod(ProdJob),
+    /// Encoding profile, keys and the batch scan (`enc_jobs.rs`).
+    Enc(EncJob),
 }
 
 /// The result of a job, as a message for the window.
@@ -103,6 +106,7 @@ pub enum Done {
     Failed(String),
     Dir(DirDone),
     Prod(ProdDone),
+    Enc(EncDone),
 }
 
 /// Runs a job to completion (blocking).
@@ -189,6 +193,7 @@ pub fn perform(services: &Services, job: Job) -> Done {
         },
         Job::Dir(job) => dir_jobs::perform(services, job),
         Job::Prod(job) => prod_jobs::perform(services, job),
+        Job::Enc(job) => enc_jobs::perform(services, job),
     }
 }
 

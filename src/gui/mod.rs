@@ -3,12 +3,17 @@
 //! the blocking work (SQLite, demo generation, keyring, LDAP) that runs on tokio's blocking pool,
 //! never on the GUI thread; `sync.rs` the directory sync (worker thread, progress, background
 //! schedule); `stems.rs` Grouper names as a tree; `prod_jobs.rs`, `printing.rs` and `app_prod.rs` card
-//! production (photos, previews, printing on a worker thread, native dialogs).
+//! production (photos, previews, printing on a worker thread, native dialogs); `encoding.rs` (a run on a
+//! worker thread), `enc_jobs.rs` (profile, keyring, scan) and `app_enc.rs` encoding from the Desk,
+//! Production's batch and Settings → Encoding.
 
 pub mod app;
 mod app_dir;
+mod app_enc;
 mod app_prod;
 pub mod dir_jobs;
+pub mod enc_jobs;
+pub mod encoding;
 pub mod jobs;
 pub mod printing;
 pub mod prod_jobs;

@@ -89,19 +89,32 @@ pub fn execute(services: &Services, req: &PrintRequest, emit: &mut dyn FnMut(Pri
 
 /// The print request on a worker thread, as a stream of messages for the window.
 pub fn task(services: Services, req: PrintRequest) -> Task<app::Message> {
-    let (tx, rx) = iced::futures::channel::mpsc::unbounded();
     let origin = req.origin;
+    on_worker(
+        "guichet-print",
+        move |emit| execute(&services, &req, &mut |m| emit(app::Message::Print(m))),
+        move |e| app::Message::Print(PrintMsg::Failed(origin, e)),
+    )
+}
+
+/// Runs `work` on a named worker thread; what it emits comes to the window as a stream of messages.
+/// `failed` is the message when the thread cannot start.
+pub fn on_worker(
+    name: &str,
+    work: impl FnOnce(&mut dyn FnMut(app::Message)) + Send + 'static,
+    failed: impl FnOnce(String) -> app::Message,
+) -> Task<app::Message> {
+    let (tx, rx) = iced::futures::channel::mpsc::unbounded();
     let spawned = std::thread::Builder::new()
-        .name("guichet-print".into())
+        .name(name.into())
         .spawn(move || {
-            let mut emit = |m| {
-                let _ = tx.unbounded_send(app::Message::Print(m));
-            };
-            execute(&services, &req, &mut emit);
+            work(&mut |m| {
+                let _ = tx.unbounded_send(m);
+            })
         });
     match spawned {
         Ok(_) => Task::stream(rx),
-        Err(e) => Task::done(app::Message::Print(PrintMsg::Failed(origin, e.to_string()))),
+        Err(e) => Task::done(failed(e.to_string())),
     }
 }
 
@@ -116,6 +129,10 @@ pub enum Dialog {
     SaveSlip,
     /// A folder for the face bitmaps.
     PngFolder,
+    /// An encoding profile (TOML) for Settings → Encoding.
+    OpenProfile,
+    /// A DESFire key file for Settings → Encoding.
+    OpenKeys,
 }
 
 /// Opens a native dialog; the answer (or `None` when cancelled) comes back with the request.
@@ -125,6 +142,8 @@ pub fn dialog(d: Dialog) -> Task<app::Message> {
         Dialog::SavePdf(_) => crate::fl!("dialog-save-pdf"),
         Dialog::SaveSlip => crate::fl!("dialog-save-slip"),
         Dialog::PngFolder => crate::fl!("dialog-png-folder"),
+        Dialog::OpenProfile => crate::fl!("encode-dialog-profile"),
+        Dialog::OpenKeys => crate::fl!("encode-dialog-keys"),
     };
     let request = d.clone();
     Task::perform(
@@ -149,6 +168,8 @@ pub fn dialog(d: Dialog) -> Task<app::Message> {
                         .await
                 }
                 Dialog::PngFolder => dlg.pick_folder().await,
+                Dialog::OpenProfile => dlg.add_filter("TOML", &["toml"]).pick_file().await,
+                Dialog::OpenKeys => dlg.pick_file().await,
             };
             handle.map(|h| h.path().to_path_buf())
         },

@@ -31,8 +31,9 @@ pub fn shows(app: &App, label: &str) -> bool {
     ui(app).find(label).is_ok()
 }
 
-/// Applies a message and every job it triggers, synchronously, as the window would. Printing runs with the
-/// same function as the window's worker; dialogs are answered by the test with `Message::Picked`.
+/// Applies a message and every job it triggers, synchronously, as the window would. Printing and encoding
+/// run with the same functions as the window's workers; dialogs are answered by the test with
+/// `Message::Picked`.
 pub fn drive(app: &mut App, msg: Message) {
     let mut queue = vec![msg];
     while let Some(m) = queue.pop() {
@@ -43,6 +44,14 @@ pub fn drive(app: &mut App, msg: Message) {
                     let mut msgs = Vec::new();
                     guichet::gui::printing::execute(&app.services, &req, &mut |m| {
                         msgs.push(Message::Print(m))
+                    });
+                    msgs.reverse();
+                    queue.extend(msgs);
+                }
+                Effect::Encode(req) => {
+                    let mut msgs = Vec::new();
+                    guichet::gui::encoding::execute(&app.services, &req, &mut |m| {
+                        msgs.push(Message::Encode(m))
                     });
                     msgs.reverse();
                     queue.extend(msgs);

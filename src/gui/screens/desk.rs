@@ -6,7 +6,7 @@ use std::sync::Arc;
 use iced::widget::{column, container, row, text, text_input};
 use iced::{Alignment, Element, Length};
 
-use super::{person_panel, studio};
+use super::{encode_panel, person_panel, studio};
 use crate::domain::card::{CardId, CardState, DisableReason, PersonId, Request};
 use crate::fl;
 use crate::gui::app::Effect;
@@ -50,6 +50,8 @@ pub struct State {
     pub studio: Option<studio::State>,
     /// The printer chosen by default (settings), for the card flow.
     pub default_printer: Option<String>,
+    /// The encode panel of one card, shown instead of the person panel.
+    pub encode: Option<encode_panel::State>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +71,10 @@ pub enum Message {
     /// Opens the card flow of a card at a step.
     OpenStudio(CardId, studio::Step),
     Studio(studio::Message),
+    /// Opens the encode panel of a card (handled by the window, which knows the readers).
+    OpenEncode(CardId),
+    /// The encode panel's messages (handled by the window: a run needs the training reader).
+    Encode(encode_panel::Message),
 }
 
 impl State {
@@ -131,6 +137,7 @@ impl State {
         self.selected = Some(index);
         self.disable_for = None;
         self.studio = None;
+        self.encode = None;
         vec![Effect::Job(Job::Person(id))]
     }
 
@@ -197,6 +204,7 @@ impl State {
                 let s = studio::State::new(card, person, step, self.default_printer.as_deref());
                 let fx = s.opening();
                 self.studio = Some(s);
+                self.encode = None;
                 fx
             }
             Message::Studio(studio::Message::Close) => {
@@ -227,8 +235,8 @@ impl State {
                 self.info = None;
                 Vec::new()
             }
-            // Handled by the window (`App::handle`), which switches screens.
-            Message::OpenGroup(_) => Vec::new(),
+            // Handled by the window (`App::handle`), which switches screens or knows the readers.
+            Message::OpenGroup(_) | Message::OpenEncode(_) | Message::Encode(_) => Vec::new(),
         }
     }
 
@@ -340,7 +348,7 @@ impl State {
         self.error = Some(message);
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view<'a>(&'a self, readers: &encode_panel::Readers<'a>) -> Element<'a, Message> {
         let search = text_input(&fl!("desk-search-placeholder"), &self.query)
             .id(SEARCH_ID)
             .on_input(Message::QueryChanged)
@@ -380,10 +388,11 @@ impl State {
         } else if let Some(info) = &self.info {
             right = right.push(banner(info.clone(), false, Message::DismissBanner));
         }
-        right = right.push(match (&self.studio, &self.person) {
-            (Some(s), _) => s.view().map(Message::Studio),
-            (None, Some(panel)) => panel.view(self.disable_for),
-            (None, None) => empty_hint(),
+        right = right.push(match (&self.studio, &self.encode, &self.person) {
+            (Some(s), _, _) => s.view().map(Message::Studio),
+            (None, Some(e), _) => e.view(readers).map(Message::Encode),
+            (None, None, Some(panel)) => panel.view(self.disable_for),
+            (None, None, None) => empty_hint(),
         });
         row![
             left,

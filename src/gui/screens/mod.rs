@@ -1,7 +1,10 @@
 //! One module per screen: `State`, `Message`, `update(&mut State, Message) -> Vec<Effect>`, `view`.
 
+pub mod batch_encode;
 pub mod desk;
 pub mod directory;
+pub mod encode_panel;
+pub mod encoding;
 pub mod groups;
 pub mod person_panel;
 pub mod printers;
@@ -9,3 +12,4 @@ pub mod production;
 pub mod readers;
 pub mod settings;
 pub mod studio;
+pub mod training;

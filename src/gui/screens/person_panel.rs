@@ -262,6 +262,16 @@ fn action_style(to: CardState) -> fn(&Theme, button::Status) -> button::Style {
     }
 }
 
+/// States offering the encode panel: printed (or printing, or a run left half-way) for a first encoding,
+/// encoded or enabled for an update of the chip.
+const ENCODABLE: [CardState; 5] = [
+    CardState::InPrint,
+    CardState::Printed,
+    CardState::InEncode,
+    CardState::Encoded,
+    CardState::Enabled,
+];
+
 fn card_box<'a>(
     card: &'a CardDetail,
     offered: &[CardState],
@@ -317,7 +327,21 @@ fn card_box<'a>(
                 .padding([6, 12]),
         );
     }
-    for &to in offered {
+    if ENCODABLE.contains(&card.state) {
+        let label = if card.state.is_encoded() {
+            fl!("encode-update-action")
+        } else {
+            fl!("encode-action")
+        };
+        actions = actions.push(
+            button(text(label).size(14))
+                .on_press(Message::OpenEncode(card.id))
+                .style(button::primary)
+                .padding([6, 12]),
+        );
+    }
+    // Encoding goes through the encode panel (reader, progress, the card's CSN).
+    for &to in offered.iter().filter(|to| **to != CardState::InEncode) {
         actions = actions.push(
             button(text(ui_text::action(to)).size(14))
                 .on_press(Message::Transition(card.id, to))
@@ -344,7 +368,7 @@ fn card_box<'a>(
                 .style(theme::error_banner),
         );
     }
-    if !offered.is_empty() || card.state.photo_editable() {
+    if !offered.is_empty() || card.state.photo_editable() || ENCODABLE.contains(&card.state) {
         col = col.push(actions);
     }
     if asking_reason {

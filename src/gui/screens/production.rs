@@ -13,6 +13,7 @@ use iced::widget::{
 };
 use iced::{Alignment, Element, Length};
 
+use super::encode_panel::Readers;
 use crate::domain::card::{CardId, CardState};
 use crate::fl;
 use crate::gui::app::Effect;
@@ -73,6 +74,8 @@ pub struct State {
     pub info: Option<String>,
     /// Number of the latest campaign request; older answers are ignored.
     seq: u64,
+    /// "Encode the batch" mode (`batch_encode.rs`), shown in place of the list.
+    pub batch: Option<super::batch_encode::State>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +93,9 @@ pub enum Message {
     Png,
     Stop,
     Dismiss,
+    /// Opens the "Encode the batch" mode (the window picks the reader).
+    EncodeBatch,
+    Batch(super::batch_encode::Message),
 }
 
 impl State {
@@ -116,6 +122,7 @@ impl State {
             error: None,
             info: None,
             seq: 0,
+            batch: None,
         }
     }
 
@@ -194,8 +201,27 @@ impl State {
                 self.error = None;
                 self.info = None;
             }
+            // Handled by the window (`app_enc.rs`): a run needs the readers.
+            Message::EncodeBatch | Message::Batch(_) => {}
         }
         Vec::new()
+    }
+
+    /// The cards "Encode the batch" goes through: those the last batch printed, else all listed, with
+    /// their holder's name.
+    pub fn batch_order(&self) -> Vec<(CardId, String)> {
+        let printed = |r: &&CampaignCard| self.results.get(&r.card_id) == Some(&Outcome::Printed);
+        let any = self.rows.iter().any(|r| printed(&r));
+        self.rows
+            .iter()
+            .filter(|r| !any || printed(r))
+            .map(|r| {
+                (
+                    r.card_id,
+                    format!("{} {}", r.surname.to_uppercase(), r.given_name),
+                )
+            })
+            .collect()
     }
 
     /// The group field names a group: the window resolves it before loading (see `apply_group`).
@@ -238,7 +264,7 @@ impl State {
                 cards: self.ids(),
                 dir: path,
             }))],
-            Dialog::OpenPhoto => Vec::new(),
+            Dialog::OpenPhoto | Dialog::OpenProfile | Dialog::OpenKeys => Vec::new(),
         }
     }
 
@@ -339,7 +365,7 @@ impl State {
         Vec::new()
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view<'a>(&'a self, readers: &Readers<'a>) -> Element<'a, Message> {
         let states: Vec<StateChoice> = CardState::ALL.into_iter().map(StateChoice).collect();
         let filters = row![
             pick_list(states, self.filter.state.map(StateChoice), Message::State)
@@ -384,6 +410,9 @@ impl State {
             col = col.push(banner(e.clone(), true, Message::Dismiss));
         } else if let Some(i) = &self.info {
             col = col.push(banner(i.clone(), false, Message::Dismiss));
+        }
+        if let Some(b) = &self.batch {
+            return col.push(b.view(readers).map(Message::Batch)).into();
         }
         col = col.push(self.actions());
         if let Some(stop) = &self.running {
@@ -473,7 +502,12 @@ impl State {
                 Message::Grouping
             ),
             slip,
-            png
+            png,
+            enabled(
+                button(text(fl!("encode-batch"))).padding([8, 14]),
+                Message::EncodeBatch,
+                !running && listed > 0,
+            )
         ]
         .spacing(8)
         .align_y(Alignment::Center);

@@ -22,6 +22,8 @@ pub enum Tab {
     Printing,
     /// Card readers (`screens/readers.rs`).
     Readers,
+    /// Encoding profile, keys and options (`screens/encoding.rs`).
+    Encoding,
 }
 
 #[derive(Debug, Default)]
@@ -55,6 +57,7 @@ impl State {
             (Tab::Directory, fl!("settings-tab-directory")),
             (Tab::Printing, fl!("settings-tab-printing")),
             (Tab::Readers, fl!("settings-tab-readers")),
+            (Tab::Encoding, fl!("settings-tab-encoding")),
         ] {
             let style = if self.tab == tab {
                 button::primary
@@ -79,7 +82,7 @@ impl State {
                 // The Directory tab shows whether a bind password is stored: ask the keyring.
                 return match tab {
                     Tab::Directory => vec![Effect::Job(Job::Dir(DirJob::PasswordState))],
-                    Tab::General | Tab::Printing | Tab::Readers => Vec::new(),
+                    Tab::General | Tab::Printing | Tab::Readers | Tab::Encoding => Vec::new(),
                 };
             }
             Message::Language(lang) => {
