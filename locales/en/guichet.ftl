@@ -696,7 +696,6 @@ err-keys-empty = The file holds no key.
 err-keys-missing = The profile's key “{ $name }” is not in the keyring. Import it in Settings → Encoding.
 err-keys-wrong-type = Key “{ $name }” is { $got } bytes long; the profile makes it a { $kind } key of { $expected } bytes. Import the right key.
 err-keys-diversify = Key “{ $name }” cannot be diversified: { $message }
-err-keys-keyring = System keyring: { $message }
 
 # --- encode (command line) ---
 cli-encode-no-card = No reader holds a card. Put the card on a reader, or name the reader with --reader.

@@ -696,7 +696,6 @@ err-keys-empty = Le fichier ne contient aucune clé.
 err-keys-missing = La clé « { $name } » du profil n’est pas dans le trousseau. Importez-la dans Réglages → Encodage.
 err-keys-wrong-type = La clé « { $name } » fait { $got } octets ; le profil en fait une clé { $kind } de { $expected } octets. Importez la bonne clé.
 err-keys-diversify = La clé « { $name } » ne peut pas être diversifiée : { $message }
-err-keys-keyring = Trousseau du système : { $message }
 
 # --- encode (command line) ---
 cli-encode-no-card = Aucun lecteur ne porte de carte. Posez la carte sur un lecteur, ou nommez le lecteur avec --reader.

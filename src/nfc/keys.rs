@@ -66,14 +66,18 @@ pub enum KeysError {
     /// Diversification failed (input length).
     #[error("key {name} cannot be diversified: {message}")]
     Diversify { name: String, message: String },
-    /// The keyring could not be read or written.
+    /// The keyring could not be read or written: the message, already in the user's language (it names
+    /// the environment variable headless runs can use instead).
     #[error("{0}")]
     Secret(String),
 }
 
 impl From<SecretError> for KeysError {
     fn from(e: SecretError) -> KeysError {
-        KeysError::Secret(e.to_string())
+        KeysError::Secret(crate::ui_text::secret_error(
+            &e,
+            Secret::DesfireKeys.env_var(),
+        ))
     }
 }
 
@@ -162,7 +166,7 @@ impl KeySet {
             Some(mut text) => {
                 let set = KeySet::parse(&text);
                 text.zeroize();
-                set.map_err(|e| KeysError::Secret(format!("stored key set: {e}")))
+                set
             }
             None => Ok(KeySet::default()),
         }

@@ -162,6 +162,6 @@ pub fn keys_error(e: &KeysError) -> String {
             name = name.clone(),
             message = message.clone()
         ),
-        KeysError::Secret(m) => fl!("err-keys-keyring", message = m.clone()),
+        KeysError::Secret(m) => m.clone(),
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! The window (`app_enc.rs`) handles the messages: starting a run needs the training reader it owns.
 
-use iced::widget::{Column, button, column, container, pick_list, row, text};
+use iced::widget::{Column, button, column, container, pick_list, row, scrollable, text};
 use iced::{Alignment, Element, Length};
 
 use super::{readers, training};
@@ -14,6 +14,9 @@ use crate::gui::encoding::Success;
 use crate::gui::theme;
 use crate::nfc::encoder::LogEntry;
 use crate::ui_text;
+
+/// Height of the step log; it scrolls, following the last step.
+const LOG_HEIGHT: f32 = 300.0;
 
 /// The readers the window knows, for the reader choice.
 pub struct Readers<'a> {
@@ -177,9 +180,7 @@ impl State {
         if self.running {
             col = col.push(text(fl!("encode-running")).size(14));
         }
-        for line in &self.lines {
-            col = col.push(text(ui_text::encode_entry(line)).size(13));
-        }
+        // The outcome first, then the steps in their own scrolling box: a long log never hides the result.
         match &self.result {
             Some(Ok(s)) => col = col.push(success_box(s)),
             Some(Err(m)) => {
@@ -191,6 +192,17 @@ impl State {
                 )
             }
             None => {}
+        }
+        if !self.lines.is_empty() {
+            let log = self.lines.iter().fold(Column::new().spacing(4), |c, line| {
+                c.push(text(ui_text::encode_entry(line)).size(13))
+            });
+            col = col.push(
+                scrollable(log)
+                    .anchor_bottom()
+                    .height(Length::Fixed(LOG_HEIGHT))
+                    .width(Length::Fill),
+            );
         }
         container(col)
             .padding(12)
