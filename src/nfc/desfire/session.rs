@@ -383,11 +383,25 @@ impl Session {
         received: &[u8],
         mode: CommMode,
     ) -> Result<Vec<u8>, DesfireError> {
+        self.open_command_len(ins, header_len, received, mode, None)
+    }
+
+    /// [`Session::open_command`] for a command whose plain data length the card knows (WriteData's length
+    /// field, a fixed-size setting): an enciphered body is then cut at exactly that length instead of at the
+    /// first length whose CRC verifies, which a shorter prefix can do by chance.
+    pub fn open_command_len(
+        &mut self,
+        ins: u8,
+        header_len: usize,
+        received: &[u8],
+        mode: CommMode,
+        plain_len: Option<usize>,
+    ) -> Result<Vec<u8>, DesfireError> {
         let (header, body) = received
             .split_at_checked(header_len)
             .ok_or(DesfireError::Malformed("command shorter than its header"))?;
         let mut out = header.to_vec();
-        out.extend(self.open(Message::Command { ins, header }, body, mode, None)?);
+        out.extend(self.open(Message::Command { ins, header }, body, mode, plain_len)?);
         Ok(out)
     }
 

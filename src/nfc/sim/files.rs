@@ -137,7 +137,8 @@ impl SimCard {
             CommMode::Plain => self.mgmt(),
             full => full,
         };
-        let plain = self.open(ins::CHANGE_FILE_SETTINGS, 1, data, mode)?;
+        // comm ‖ access rights (2): three bytes.
+        let plain = self.open_len(ins::CHANGE_FILE_SETTINGS, 1, data, mode, Some(3))?;
         let [_, comm, ar0, ar1] = plain.as_slice() else {
             return Err(Status::LengthError);
         };
@@ -250,7 +251,7 @@ impl SimCard {
     pub(super) fn write_data(&mut self, full: &[u8]) -> CmdResult {
         let r = parse_range(full)?;
         let mode = self.write_check(&r)?;
-        let opened = self.open(ins::WRITE_DATA, RW_HEADER, full, mode)?;
+        let opened = self.open_len(ins::WRITE_DATA, RW_HEADER, full, mode, Some(r.len))?;
         let bytes = opened.get(RW_HEADER..).unwrap_or_default();
         if bytes.len() != r.len {
             return Err(Status::LengthError);

@@ -103,7 +103,7 @@ impl SimCard {
         if !self.authenticated_with(0) {
             return Err(Status::AuthenticationError);
         }
-        let plain = self.open(ins::CHANGE_KEY_SETTINGS, 0, data, CommMode::Full)?;
+        let plain = self.open_len(ins::CHANGE_KEY_SETTINGS, 0, data, CommMode::Full, Some(1))?;
         let [settings] = plain.as_slice() else {
             return Err(Status::LengthError);
         };

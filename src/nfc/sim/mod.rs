@@ -258,9 +258,21 @@ impl SimCard {
         data: &[u8],
         mode: CommMode,
     ) -> Result<Vec<u8>, Status> {
+        self.open_len(ins, header, data, mode, None)
+    }
+
+    /// [`SimCard::open`] when the plain data length is known (see `Session::open_command_len`).
+    fn open_len(
+        &mut self,
+        ins: u8,
+        header: usize,
+        data: &[u8],
+        mode: CommMode,
+        plain_len: Option<usize>,
+    ) -> Result<Vec<u8>, Status> {
         match self.vol.session.as_mut() {
             Some(s) => s
-                .open_command(ins, header, data, mode)
+                .open_command_len(ins, header, data, mode, plain_len)
                 .map_err(|e| e.card_status()),
             None if mode == CommMode::Plain => Ok(data.to_vec()),
             None => Err(Status::AuthenticationError),

@@ -225,7 +225,7 @@ impl SimCard {
         if data.first() != Some(&0x00) {
             return Err(Status::ParameterError);
         }
-        let plain = self.open(ins::SET_CONFIGURATION, 1, data, CommMode::Full)?;
+        let plain = self.open_len(ins::SET_CONFIGURATION, 1, data, CommMode::Full, Some(1))?;
         let [_, flags] = plain.as_slice() else {
             return Err(Status::LengthError);
         };
