@@ -299,21 +299,11 @@ impl Run<'_, '_, '_> {
         if candidates.is_empty() {
             return Err(EncodeError::RandomUidNeedsPlainKey);
         }
-        let opened = self.open_with(Aid::PICC, 0, &candidates, Step::CardMasterKey);
-        let picc_final = match opened {
-            Ok(Some(i)) => {
-                self.note(Step::CardMasterKey, StepOutcome::Done);
-                final_picc.is_some() && i == 0
-            }
-            Ok(None) => {
-                self.note(Step::CardMasterKey, StepOutcome::Failed);
-                return Err(EncodeError::ForeignCard);
-            }
-            Err(e) => {
-                self.note(Step::CardMasterKey, StepOutcome::Failed);
-                return Err(e);
-            }
-        };
+        let opened = self.step(Step::CardMasterKey, |r| {
+            r.open_with(Aid::PICC, 0, &candidates, Step::CardMasterKey)?
+                .ok_or(EncodeError::ForeignCard)
+        })?;
+        let picc_final = final_picc.is_some() && opened == 0;
         let picc_key = if picc_final {
             final_picc.clone().unwrap_or_else(|| factory.clone())
         } else {
@@ -350,20 +340,11 @@ impl Run<'_, '_, '_> {
                 .keys
                 .card_key(&app.keys[0], app.key_type, &self.uid)?;
             let zero = Key::zero(app.key_type);
-            match self.open_with(app.aid, 0, &[&final0, &zero], step) {
-                Ok(Some(i)) => {
-                    self.note(step, StepOutcome::Done);
-                    key0_final.push((app.aid, i == 0));
-                }
-                Ok(None) => {
-                    self.note(step, StepOutcome::Failed);
-                    return Err(EncodeError::ForeignApplication { aid: app.aid });
-                }
-                Err(e) => {
-                    self.note(step, StepOutcome::Failed);
-                    return Err(e);
-                }
-            }
+            let opened = self.step(step, |r| {
+                r.open_with(app.aid, 0, &[&final0, &zero], step)?
+                    .ok_or(EncodeError::ForeignApplication { aid: app.aid })
+            })?;
+            key0_final.push((app.aid, opened == 0));
         }
         let update = !ours.is_empty();
 
@@ -507,36 +488,29 @@ impl Run<'_, '_, '_> {
         if order.is_empty() && is_final[0] {
             self.note(keys_step, StepOutcome::AlreadyDone);
         }
+        // A failure here is logged as this step by the run (`Run::at`).
+        self.at = keys_step;
         for &k in &order {
             let c = changer(k)
                 .filter(|&c| c < n)
                 .ok_or(EncodeError::UnknownKey {
                     aid,
                     key_no: k as u8,
-                });
-            let c = match c {
-                Ok(c) => c,
-                Err(e) => {
-                    self.note(keys_step, StepOutcome::Failed);
-                    return Err(e);
-                }
-            };
+                })?;
             let by = current(&is_final, c);
-            if let Err(e) = self.auth(aid, c as u8, &by, keys_step) {
-                self.note(keys_step, StepOutcome::Failed);
-                return Err(e);
-            }
-            if let Err(e) = self.d.change_key(k as u8, &finals[k], Some(&zero)) {
-                self.note(keys_step, StepOutcome::Failed);
-                return Err(if wrong_key(&e) {
-                    EncodeError::UnknownKey {
-                        aid,
-                        key_no: k as u8,
+            self.auth(aid, c as u8, &by, keys_step)?;
+            self.d
+                .change_key(k as u8, &finals[k], Some(&zero))
+                .map_err(|e| {
+                    if wrong_key(&e) {
+                        EncodeError::UnknownKey {
+                            aid,
+                            key_no: k as u8,
+                        }
+                    } else {
+                        card_error(keys_step)(e)
                     }
-                } else {
-                    card_error(keys_step)(e)
-                });
-            }
+                })?;
             is_final[k] = true;
         }
 
@@ -572,17 +546,12 @@ impl Run<'_, '_, '_> {
 
         // Key 0 last: it protects everything above.
         if !is_final[0] {
-            let zero0 = zero.clone();
-            let result = self.auth(aid, 0, &zero0, keys_step).and_then(|()| {
-                self.auth = None;
-                self.d
-                    .change_key(0, &finals[0], None)
-                    .map_err(card_error(keys_step))
-            });
-            if let Err(e) = result {
-                self.note(keys_step, StepOutcome::Failed);
-                return Err(e);
-            }
+            self.auth(aid, 0, &zero, keys_step)?;
+            self.auth = None;
+            self.at = keys_step;
+            self.d
+                .change_key(0, &finals[0], None)
+                .map_err(card_error(keys_step))?;
             is_final[0] = true;
         }
         if !order.is_empty() || !key0_final {
