@@ -705,7 +705,6 @@ cli-encode-no-card-for-qr = No card carries the QR code “{ $qr }”. Check the
 cli-encode-done = Card #{ $card } encoded: CSN { $csn }, state { $state } ({ $apdus } APDUs).
 cli-keys-kcv = KCV { $kcv }
 cli-keys-missing = not in the keyring
-cli-keys-read = Cannot read { $file }: { $error }
 cli-keys-imported = { $count } key(s) imported into the keyring.
 cli-info-reader = Reader: { $reader }
 cli-info-uid = UID: { $uid }

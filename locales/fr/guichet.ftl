@@ -705,7 +705,6 @@ cli-encode-no-card-for-qr = Aucune carte ne porte le QR code « { $qr } ». Vér
 cli-encode-done = Carte n° { $card } encodée : CSN { $csn }, état { $state } ({ $apdus } APDU).
 cli-keys-kcv = KCV { $kcv }
 cli-keys-missing = absente du trousseau
-cli-keys-read = Impossible de lire { $file } : { $error }
 cli-keys-imported = { $count } clé(s) importée(s) dans le trousseau.
 cli-info-reader = Lecteur : { $reader }
 cli-info-uid = UID : { $uid }

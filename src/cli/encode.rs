@@ -6,9 +6,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{CliResult, Env, Failure};
-use crate::domain::card::Actor;
 use crate::nfc::encoder::{LogEntry, log_code};
-use crate::nfc::keys::KeySet;
 use crate::nfc::pcsc::Pcsc;
 use crate::nfc::station::{self, Setup, StationError};
 use crate::{fl, secrets, ui_text};
@@ -71,12 +69,6 @@ pub fn run(env: &Env, args: EncodeArgs) -> CliResult {
             })?,
         (None, None) => return Err(Failure(fl!("cli-encode-which-card"))),
     };
-    let profile = env
-        .config
-        .encode
-        .load_profile(&env.paths.data_dir)
-        .map_err(|e| Failure(ui_text::profile_error(&e)))?;
-    let keys = KeySet::load().map_err(|e| Failure(ui_text::keys_error(&e)))?;
     let pcsc = Pcsc::establish().map_err(|e| Failure(ui_text::reader_error(&e)))?;
     let reader = pick_reader(
         &pcsc,
@@ -87,14 +79,8 @@ pub fn run(env: &Env, args: EncodeArgs) -> CliResult {
     let mut transport = pcsc
         .connect(&reader)
         .map_err(|e| Failure(ui_text::reader_error(&e)))?;
-    let setup = Setup {
-        profile,
-        keys,
-        auto_enable: env.config.encode.auto_enable,
-        operator: Actor::Operator(env.config.operator()).name().to_string(),
-        station: reader.clone(),
-        card_options: env.config.card_options(),
-    };
+    let setup = Setup::from_config(&env.config, &env.paths.data_dir, reader.clone())
+        .map_err(|e| Failure(ui_text::encode_error(&e)))?;
     let json = env.json;
     let mut progress = |e: &LogEntry| {
         if !json {
@@ -103,10 +89,7 @@ pub fn run(env: &Env, args: EncodeArgs) -> CliResult {
     };
     match station::encode_card(&store, card, &mut transport, &setup, &mut progress) {
         Ok(done) => {
-            let encoded = done.report.result.as_ref().ok();
-            let csn = encoded
-                .map(|e| ui_text::hex_bytes(&e.uid, ""))
-                .unwrap_or_default();
+            let csn = ui_text::hex_bytes(&done.encoded.uid, "");
             if json {
                 let ids: serde_json::Value = serde_json::from_str(&done.recorded.desfire_ids)
                     .unwrap_or(serde_json::Value::Null);
@@ -117,8 +100,8 @@ pub fn run(env: &Env, args: EncodeArgs) -> CliResult {
                     "csn": csn,
                     "update": done.update,
                     "desfire_ids": ids,
-                    "apdus": done.report.apdus,
-                    "log": log_code(&done.report.log),
+                    "apdus": done.apdus,
+                    "log": log_code(&done.log),
                 }));
             } else {
                 println!(
@@ -128,7 +111,7 @@ pub fn run(env: &Env, args: EncodeArgs) -> CliResult {
                         card = card.to_string(),
                         csn = csn,
                         state = ui_text::state(done.recorded.state),
-                        apdus = done.report.apdus.to_string()
+                        apdus = done.apdus.to_string()
                     )
                 );
             }

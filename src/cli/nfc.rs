@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{CliResult, Env, Failure};
 use crate::nfc::desfire::commands::Desfire;
-use crate::nfc::keys::{KeySet, KeyState};
+use crate::nfc::keys::{KeySet, KeyState, KeysError};
 use crate::nfc::pcsc::Pcsc;
 use crate::nfc::transport::{TransportError, read_uid};
 use crate::{fl, secrets, ui_text};
@@ -49,10 +49,10 @@ pub fn run(env: &Env, command: NfcCommand) -> CliResult {
 
 fn keys(env: &Env, command: KeysCommand) -> CliResult {
     secrets::init_from_env();
-    let err = |e: crate::nfc::keys::KeysError| Failure(ui_text::keys_error(&e));
-    let mut set = KeySet::load().map_err(err)?;
+    let err = |e: KeysError| Failure(ui_text::keys_error(&e));
     match command {
         KeysCommand::List => {
+            let set = KeySet::load().map_err(err)?;
             let profile = env
                 .config
                 .encode
@@ -90,17 +90,14 @@ fn keys(env: &Env, command: KeysCommand) -> CliResult {
             }
         }
         KeysCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                Failure(fl!(
-                    "cli-keys-read",
-                    file = file.display().to_string(),
-                    error = e.to_string()
-                ))
+            let names = KeySet::import_file(&file).map_err(|e| match e {
+                KeysError::Read { .. } => err(e),
+                other => Failure(format!(
+                    "{}: {}",
+                    file.display(),
+                    ui_text::keys_error(&other)
+                )),
             })?;
-            let new = KeySet::parse(&text)
-                .map_err(|e| Failure(format!("{}: {}", file.display(), ui_text::keys_error(&e))))?;
-            let names = set.merge(new);
-            set.save().map_err(err)?;
             if env.json {
                 env.emit(&json!({"imported": names}));
             } else {
@@ -113,14 +110,17 @@ fn keys(env: &Env, command: KeysCommand) -> CliResult {
         KeysCommand::Set { name } => {
             let value = secrets::read_stdin()
                 .map_err(|e| Failure(ui_text::secret_error(&e, "GUICHET_DESFIRE_KEYS")))?;
-            set.insert_typed(&name, &value).map_err(err)?;
-            set.save().map_err(err)?;
+            KeySet::modify(|set| set.insert_typed(&name, &value)).map_err(err)?;
         }
         KeysCommand::Delete { name } => {
-            if !set.remove(&name) {
-                return Err(err(crate::nfc::keys::KeysError::Missing(name)));
-            }
-            set.save().map_err(err)?;
+            KeySet::modify(|set| {
+                if set.remove(&name) {
+                    Ok(())
+                } else {
+                    Err(KeysError::Missing(name))
+                }
+            })
+            .map_err(err)?;
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::domain::card::{CardId, CardState, PersonId};
 use crate::gui::jobs::{Done, Services};
-use crate::nfc::keys::{KeyInfo, KeySet, KeysError};
+use crate::nfc::keys::{KeyInfo, KeySet};
 use crate::nfc::profile::Profile;
 use crate::store::{cards, persons};
 use crate::ui_text;
@@ -86,15 +86,12 @@ pub fn perform(services: &Services, job: EncJob) -> Done {
             let result = Profile::load(&path).map_err(|e| ui_text::profile_error(&e));
             EncDone::ProfileChecked { path, result }
         }
-        EncJob::ImportKeys(path) => match import(&path) {
+        EncJob::ImportKeys(path) => match KeySet::import_file(&path) {
             Ok(names) => EncDone::KeysSaved(names),
-            Err(m) => EncDone::KeysFailed(m),
+            Err(e) => EncDone::KeysFailed(ui_text::keys_error(&e)),
         },
         EncJob::TypeKey { name, value } => {
-            let saved = KeySet::load().and_then(|mut set| {
-                set.insert_typed(&name, &value.0)?;
-                set.save()
-            });
+            let saved = KeySet::modify(|set| set.insert_typed(&name, &value.0));
             match saved {
                 Ok(()) => EncDone::KeysSaved(vec![name]),
                 Err(e) => EncDone::KeysFailed(ui_text::keys_error(&e)),
@@ -105,25 +102,6 @@ pub fn perform(services: &Services, job: EncJob) -> Done {
             EncDone::Scanned { text, card }
         }
     })
-}
-
-/// Reads, parses and merges a key file into the stored set; nothing is stored if a line is wrong.
-fn import(path: &std::path::Path) -> Result<Vec<String>, String> {
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-        crate::fl!(
-            "encode-keys-unreadable",
-            path = path.display().to_string(),
-            message = e.to_string()
-        )
-    })?);
-    let run = || -> Result<Vec<String>, KeysError> {
-        let file = KeySet::parse(&text)?;
-        let mut set = KeySet::load()?;
-        let names = set.merge(file);
-        set.save()?;
-        Ok(names)
-    };
-    run().map_err(|e| ui_text::keys_error(&e))
 }
 
 fn scan(services: &Services, text: &str) -> crate::store::Result<Option<Scanned>> {

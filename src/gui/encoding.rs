@@ -10,7 +10,6 @@ use crate::gui::app;
 use crate::gui::jobs::Services;
 use crate::gui::printing::{Origin, on_worker};
 use crate::nfc::encoder::LogEntry;
-use crate::nfc::keys::KeySet;
 use crate::nfc::pcsc::Pcsc;
 use crate::nfc::station::{self, Outcome, Setup, StationError};
 use crate::nfc::transport::{CardTransport, VirtualReader};
@@ -75,21 +74,8 @@ fn run(
     req: &EncodeRequest,
     progress: &mut dyn FnMut(&LogEntry),
 ) -> Result<Success, String> {
-    let cfg = &services.config.encode;
-    let profile = cfg
-        .load_profile(&services.data_dir())
-        .map_err(|e| ui_text::profile_error(&e))?;
-    let keys = KeySet::load().map_err(|e| ui_text::keys_error(&e))?;
-    // Checked before the reader is touched: a missing key names Settings → Encoding.
-    keys.covers(&profile).map_err(|e| ui_text::keys_error(&e))?;
-    let setup = Setup {
-        profile,
-        keys,
-        auto_enable: cfg.auto_enable,
-        operator: services.config.operator(),
-        station: req.target.name(),
-        card_options: services.config.card_options(),
-    };
+    let setup = Setup::from_config(&services.config, &services.data_dir(), req.target.name())
+        .map_err(|e| ui_text::encode_error(&e))?;
     let reader = |e| ui_text::reader_error(&e);
     let mut encode = |t: &mut dyn CardTransport| {
         station::encode_card(&services.store, req.card, t, &setup, progress)
@@ -109,20 +95,15 @@ fn run(
 }
 
 fn success(o: &Outcome) -> Success {
-    let (csn, ids) = match &o.report.result {
-        Ok(e) => (
-            ui_text::hex_bytes(&e.uid, ""),
-            e.ids
-                .iter()
-                .map(|w| (w.application.clone(), w.value.clone()))
-                .collect(),
-        ),
-        Err(_) => (String::new(), Vec::new()),
-    };
     Success {
         state: o.recorded.state,
-        csn,
-        ids,
+        csn: ui_text::hex_bytes(&o.encoded.uid, ""),
+        ids: o
+            .encoded
+            .ids
+            .iter()
+            .map(|w| (w.application.clone(), w.value.clone()))
+            .collect(),
         update: o.update,
     }
 }

@@ -16,6 +16,7 @@
 //! application and a 2K3DES key in another.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use zeroize::{Zeroize, Zeroizing};
 
@@ -49,6 +50,9 @@ pub enum KeysError {
     /// The same name twice in one file.
     #[error("line {line}: {name} appears twice")]
     Duplicate { line: usize, name: String },
+    /// A key file cannot be read.
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
     /// The file has no key at all.
     #[error("no key in the file")]
     Empty,
@@ -180,6 +184,27 @@ impl KeySet {
         }
         secrets::set(Secret::DesfireKeys, &self.to_text())?;
         Ok(())
+    }
+
+    /// Loads the stored set, applies `change` and stores the result; nothing is stored when `change` fails.
+    pub fn modify<T>(
+        change: impl FnOnce(&mut KeySet) -> Result<T, KeysError>,
+    ) -> Result<T, KeysError> {
+        let mut set = KeySet::load()?;
+        let out = change(&mut set)?;
+        set.save()?;
+        Ok(out)
+    }
+
+    /// Imports a key file into the keyring (names already there are replaced); returns the names
+    /// imported. Nothing is stored if a line is wrong.
+    pub fn import_file(path: &Path) -> Result<Vec<String>, KeysError> {
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| KeysError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?);
+        let file = KeySet::parse(&text)?;
+        KeySet::modify(|set| Ok(set.merge(file)))
     }
 
     /// Adds (or replaces) the keys of `other`; returns the names added or replaced.

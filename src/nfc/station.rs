@@ -2,11 +2,14 @@
 //! (`encoder`), and the outcome is recorded (ENCODED, then ENABLED when automatic activation is on). Used
 //! by `guichet encode` and by the Desk and Production screens.
 
+use std::path::Path;
+
 use jiff::Timestamp;
 
+use crate::config::Config;
 use crate::domain::card::CardId;
 use crate::nfc::desfire::random::{OsRandom, Random};
-use crate::nfc::encoder::{self, EncodeError, EncodeInput, LogEntry, Report};
+use crate::nfc::encoder::{self, EncodeError, EncodeInput, Encoded, LogEntry};
 use crate::nfc::keys::KeySet;
 use crate::nfc::profile::Profile;
 use crate::nfc::transport::CardTransport;
@@ -27,10 +30,32 @@ pub struct Setup {
     pub card_options: CardOptions,
 }
 
+impl Setup {
+    /// The setup the settings give (`encode.*`, the operator, card options), with the profile loaded from
+    /// `data_dir` and the keys from the keyring; `station` is the reader's name.
+    pub fn from_config(
+        config: &Config,
+        data_dir: &Path,
+        station: String,
+    ) -> Result<Setup, EncodeError> {
+        Ok(Setup {
+            profile: config.encode.load_profile(data_dir)?,
+            keys: KeySet::load()?,
+            auto_enable: config.encode.auto_enable,
+            operator: config.operator(),
+            station,
+            card_options: config.card_options(),
+        })
+    }
+}
+
 /// A finished run.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub report: Report,
+    pub encoded: Encoded,
+    pub log: Vec<LogEntry>,
+    /// DESFire APDUs the run exchanged.
+    pub apdus: u64,
     pub recorded: Recorded,
     pub update: bool,
 }
@@ -90,11 +115,11 @@ pub fn encode_card_with(
         expected_uid: target.expected_uid.clone(),
     };
     let report = encoder::encode_with_random(transport, &input, rng, progress);
-    match &report.result {
+    match report.result {
         Ok(encoded) => {
             let recorded = store.encode_finish(
                 card,
-                encoded,
+                &encoded,
                 &report.log,
                 setup.auto_enable,
                 &setup.operator,
@@ -102,9 +127,11 @@ pub fn encode_card_with(
                 Timestamp::now(),
             )?;
             Ok(Outcome {
-                update: target.update,
+                encoded,
+                log: report.log,
+                apdus: report.apdus,
                 recorded,
-                report,
+                update: target.update,
             })
         }
         Err(error) => {
@@ -115,8 +142,8 @@ pub fn encode_card_with(
                 tracing::warn!("cannot audit the failed encoding of card {card}: {e}");
             }
             Err(StationError::Encode {
-                error: error.clone(),
-                log: report.log.clone(),
+                error,
+                log: report.log,
             })
         }
     }

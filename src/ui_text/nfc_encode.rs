@@ -143,6 +143,11 @@ pub fn keys_error(e: &KeysError) -> String {
                 name = name.clone()
             )
         }
+        KeysError::Read { path, message } => fl!(
+            "encode-keys-unreadable",
+            path = path.clone(),
+            message = message.clone()
+        ),
         KeysError::Empty => fl!("err-keys-empty"),
         KeysError::Missing(name) => fl!("err-keys-missing", name = name.clone()),
         KeysError::WrongType {
