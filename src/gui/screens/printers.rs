@@ -11,6 +11,7 @@ use crate::gui::app::Effect;
 use crate::gui::jobs::Job;
 use crate::gui::prod_jobs::{PrinterChoice, ProdJob, TemplateInfo};
 use crate::gui::theme;
+use crate::gui::widgets::banner::notice;
 use crate::ui_text;
 
 #[derive(Debug, Default)]
@@ -280,17 +281,9 @@ impl State {
             .padding(20)
             .max_width(1000);
         if let Some(e) = &self.error {
-            col = col.push(
-                container(text(e.clone()))
-                    .padding(8)
-                    .style(theme::error_banner),
-            );
+            col = col.push(notice(e.clone(), true));
         } else if let Some(i) = &self.info {
-            col = col.push(
-                container(text(i.clone()))
-                    .padding(8)
-                    .style(theme::info_banner),
-            );
+            col = col.push(notice(i.clone(), false));
         }
         col.push(block(
             fl!("printers-printers"),

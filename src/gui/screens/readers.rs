@@ -10,6 +10,7 @@ use iced::{Element, Length};
 use crate::fl;
 use crate::gui::sync::Tone;
 use crate::gui::theme;
+use crate::gui::widgets::banner::notice;
 use crate::nfc::monitor::ReaderEvent;
 use crate::ui_text;
 
@@ -81,13 +82,10 @@ impl State {
         match self.service {
             None => col = col.push(text(fl!("readers-waiting")).size(14)),
             Some(false) => {
-                col = col.push(
-                    container(text(ui_text::reader_error(
-                        &crate::nfc::transport::TransportError::NoService,
-                    )))
-                    .padding(8)
-                    .style(theme::error_banner),
-                )
+                col = col.push(notice(
+                    ui_text::reader_error(&crate::nfc::transport::TransportError::NoService),
+                    true,
+                ))
             }
             Some(true) if self.readers.is_empty() => {
                 col = col.push(text(ui_text::no_readers()).size(14))

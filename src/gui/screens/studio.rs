@@ -19,6 +19,7 @@ use crate::gui::jobs::Job;
 use crate::gui::printing::{Destination, Dialog, Origin, PrintMsg, PrintRequest};
 use crate::gui::prod_jobs::{PhotoSource, PrinterChoice, ProdJob};
 use crate::gui::theme;
+use crate::gui::widgets::banner::notice;
 use crate::production::job::{Outcome, Progress};
 use crate::production::photo::{self, Crop};
 use crate::production::print::JobStatus;
@@ -383,24 +384,12 @@ impl State {
         let mut col =
             column![text(fl!("studio-title", card = self.card)).size(22), steps].spacing(12);
         if let Some(b) = &self.busy {
-            col = col.push(
-                container(text(b.clone()))
-                    .padding(8)
-                    .style(theme::info_banner),
-            );
+            col = col.push(notice(b.clone(), false));
         }
         if let Some(e) = &self.error {
-            col = col.push(
-                container(text(e.clone()))
-                    .padding(8)
-                    .style(theme::error_banner),
-            );
+            col = col.push(notice(e.clone(), true));
         } else if let Some(i) = &self.info {
-            col = col.push(
-                container(text(i.clone()))
-                    .padding(8)
-                    .style(theme::info_banner),
-            );
+            col = col.push(notice(i.clone(), false));
         }
         col = col.push(match self.step {
             Step::Photo => self.photo_view(),

@@ -1,4 +1,5 @@
-//! The message banner of the screens: an error or an information, with a "Dismiss" button.
+//! The message banners of the screens: an error or an information, with a "Dismiss" button ([`banner`]) or
+//! without one while it stays true ([`notice`]).
 
 use iced::widget::{button, container, row, text};
 use iced::{Alignment, Element, Length};
@@ -25,4 +26,16 @@ pub fn banner<'a, M: Clone + 'a>(message: String, error: bool, dismiss: M) -> El
         theme::info_banner
     })
     .into()
+}
+
+/// An error or information line that stays while it is true (no "Dismiss").
+pub fn notice<'a, M: 'a>(message: String, error: bool) -> Element<'a, M> {
+    container(text(message))
+        .padding(8)
+        .style(if error {
+            theme::error_banner
+        } else {
+            theme::info_banner
+        })
+        .into()
 }
