@@ -9,6 +9,7 @@ pub mod gui;
 pub mod i18n;
 pub mod nfc;
 pub mod production;
+pub mod remote;
 pub mod secrets;
 pub mod store;
 pub mod ui_text;

@@ -6,3 +6,4 @@ pub mod ids;
 pub mod names;
 pub mod person;
 pub mod structure;
+pub mod tariff;
