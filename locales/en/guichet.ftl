@@ -774,3 +774,32 @@ encode-keys-unreadable = Cannot read the key file { $path }: { $message }. Check
 encode-options = Options
 encode-auto-enable = Enable the card right after encoding (ENCODED → ENABLED)
 encode-virtual-reader-option = Offer the virtual reader with a software card (training)
+
+# --- integrations (pure) ---
+err-tariff-json = The CROUS answer with the tariff rules could not be read ({ $message }). The previous rules are kept; try again later, and check the CROUS API address in the settings if it persists.
+err-tariff-api-rule = Tariff rule { $index } sent by CROUS is unusable: field { $field }: { $problem }. The previous rules are kept; report it to the CROUS if it persists.
+err-tariff-xml = The ESIST tariff file is not readable XML ({ $message }). Check that you chose the right file and that it is complete.
+err-tariff-root = The file is not an ESIST tariff file: its root element is “{ $root }” instead of “esist”. Choose an ESIST*.xml file.
+err-tariff-no-rules = The ESIST file holds no tariff section (EmployeurStatutIndiceSocieteTarif). Choose a complete ESIST file.
+err-tariff-row = ESIST file, section { $section }, row { $row }, field { $field }: { $problem }. Correct the file and import it again; no rule was changed.
+tariff-problem-missing = the value is missing
+tariff-problem-not-number = “{ $value }” is not a whole number
+tariff-problem-not-text = { $value } is not a text
+tariff-problem-not-object = the rule is not a JSON object
+tariff-problem-unknown-employer = the employer code “{ $code }” is not listed in the RneEmployeur section
+err-patch-ids-header = The identifier file must start with the header line oldId;eppnNewId;mail (separated by semicolons or commas). Add that line and load the file again.
+err-patch-ids-lines = { $count ->
+    [one] 1 line of the identifier file is wrong; nothing was imported. Correct it and load the file again:
+   *[other] { $count } lines of the identifier file are wrong; nothing was imported. Correct them and load the file again:
+}
+patch-ids-line = line { $line }: { $problem }
+patch-ids-line-field = line { $line }, column { $field }: { $problem }
+patch-ids-problem-columns = { $found } columns instead of 3 (oldId;eppnNewId;mail)
+patch-ids-problem-empty = the value is empty
+patch-ids-problem-email = this is not an e-mail address
+patch-ids-problem-same = the new identifier is the same as the old one
+patch-ids-problem-dup-old = this old identifier is already on line { $first }
+patch-ids-problem-dup-new = this new identifier is already on line { $first }
+err-template-no-colon = LDAP write-back templates, line { $line }: expected “attribute: template”. Correct the line.
+err-template-attribute = LDAP write-back templates, line { $line }: “{ $attribute }” is not an LDAP attribute name (letters, digits and hyphens, starting with a letter). Correct the line.
+err-template-empty = LDAP write-back templates, line { $line }: the template for { $attribute } is empty. Give a value such as {"{"}ISO15693{"}"}%csn%, or remove the line.

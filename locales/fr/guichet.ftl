@@ -774,3 +774,32 @@ encode-keys-unreadable = Impossible de lire le fichier de clés { $path } : { $m
 encode-options = Options
 encode-auto-enable = Activer la carte dès l’encodage (ENCODÉE → ACTIVÉE)
 encode-virtual-reader-option = Proposer le lecteur virtuel avec une carte logicielle (formation)
+
+# --- integrations (pure) ---
+err-tariff-json = La réponse du CROUS contenant les règles tarifaires est illisible ({ $message }). Les règles précédentes sont conservées ; réessayez plus tard et, si cela persiste, vérifiez l’adresse de l’API CROUS dans les paramètres.
+err-tariff-api-rule = La règle tarifaire { $index } envoyée par le CROUS est inutilisable : champ { $field } : { $problem }. Les règles précédentes sont conservées ; signalez-le au CROUS si cela persiste.
+err-tariff-xml = Le fichier tarifaire ESIST n’est pas un XML lisible ({ $message }). Vérifiez que vous avez choisi le bon fichier et qu’il est complet.
+err-tariff-root = Ce fichier n’est pas un fichier tarifaire ESIST : son élément racine est « { $root } » au lieu de « esist ». Choisissez un fichier ESIST*.xml.
+err-tariff-no-rules = Le fichier ESIST ne contient pas de section tarifaire (EmployeurStatutIndiceSocieteTarif). Choisissez un fichier ESIST complet.
+err-tariff-row = Fichier ESIST, section { $section }, ligne { $row }, champ { $field } : { $problem }. Corrigez le fichier et importez-le de nouveau ; aucune règle n’a été modifiée.
+tariff-problem-missing = la valeur est absente
+tariff-problem-not-number = « { $value } » n’est pas un nombre entier
+tariff-problem-not-text = { $value } n’est pas un texte
+tariff-problem-not-object = la règle n’est pas un objet JSON
+tariff-problem-unknown-employer = le code employeur « { $code } » ne figure pas dans la section RneEmployeur
+err-patch-ids-header = Le fichier d’identifiants doit commencer par la ligne d’en-tête oldId;eppnNewId;mail (séparée par des points-virgules ou des virgules). Ajoutez cette ligne et chargez de nouveau le fichier.
+err-patch-ids-lines = { $count ->
+    [one] 1 ligne du fichier d’identifiants est incorrecte ; rien n’a été importé. Corrigez-la et chargez de nouveau le fichier :
+   *[other] { $count } lignes du fichier d’identifiants sont incorrectes ; rien n’a été importé. Corrigez-les et chargez de nouveau le fichier :
+}
+patch-ids-line = ligne { $line } : { $problem }
+patch-ids-line-field = ligne { $line }, colonne { $field } : { $problem }
+patch-ids-problem-columns = { $found } colonnes au lieu de 3 (oldId;eppnNewId;mail)
+patch-ids-problem-empty = la valeur est vide
+patch-ids-problem-email = ce n’est pas une adresse électronique
+patch-ids-problem-same = le nouvel identifiant est identique à l’ancien
+patch-ids-problem-dup-old = cet ancien identifiant figure déjà ligne { $first }
+patch-ids-problem-dup-new = ce nouvel identifiant figure déjà ligne { $first }
+err-template-no-colon = Modèles d’écriture LDAP, ligne { $line } : « attribut: modèle » attendu. Corrigez la ligne.
+err-template-attribute = Modèles d’écriture LDAP, ligne { $line } : « { $attribute } » n’est pas un nom d’attribut LDAP (lettres, chiffres et tirets, commençant par une lettre). Corrigez la ligne.
+err-template-empty = Modèles d’écriture LDAP, ligne { $line } : le modèle de { $attribute } est vide. Indiquez une valeur comme {"{"}ISO15693{"}"}%csn%, ou supprimez la ligne.

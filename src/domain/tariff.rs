@@ -51,6 +51,21 @@ pub struct Tariff {
     pub rule: Option<usize>,
 }
 
+/// What is wrong with one field of a rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FieldProblem {
+    #[error("missing")]
+    Missing,
+    #[error("not a whole number: {0:?}")]
+    NotANumber(String),
+    #[error("not a text: {0}")]
+    NotText(String),
+    #[error("not a JSON object")]
+    NotObject,
+    #[error("employer {0:?} is not in RneEmployeur")]
+    UnknownEmployer(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TariffError {
     #[error("the CROUS tariff answer is not a JSON list of rules: {0}")]
@@ -60,7 +75,7 @@ pub enum TariffError {
         /// 1-based position in the list.
         index: usize,
         field: &'static str,
-        problem: String,
+        problem: FieldProblem,
     },
     #[error("the ESIST file is not readable XML: {0}")]
     Xml(String),
@@ -74,7 +89,7 @@ pub enum TariffError {
         /// 1-based position among the section's rows.
         row: usize,
         field: String,
-        problem: String,
+        problem: FieldProblem,
     },
 }
 
@@ -154,10 +169,10 @@ pub fn rules_from_api(json: &[u8], priority: i64, rne: &str) -> Result<Vec<Rule>
         .enumerate()
         .map(|(i, item)| {
             let index = i + 1;
-            let obj = item.as_object().ok_or_else(|| TariffError::ApiRule {
+            let obj = item.as_object().ok_or(TariffError::ApiRule {
                 index,
                 field: "(rule)",
-                problem: "not a JSON object".to_string(),
+                problem: FieldProblem::NotObject,
             })?;
             let field = |name: &'static str| -> Result<Option<i64>, TariffError> {
                 json_int(obj.get(name)).map_err(|problem| TariffError::ApiRule {
@@ -167,10 +182,10 @@ pub fn rules_from_api(json: &[u8], priority: i64, rne: &str) -> Result<Vec<Rule>
                 })
             };
             let required = |name: &'static str| -> Result<i64, TariffError> {
-                field(name)?.ok_or_else(|| TariffError::ApiRule {
+                field(name)?.ok_or(TariffError::ApiRule {
                     index,
                     field: name,
-                    problem: "missing".to_string(),
+                    problem: FieldProblem::Missing,
                 })
             };
             let status = match obj.get("statusCode") {
@@ -181,7 +196,7 @@ pub fn rules_from_api(json: &[u8], priority: i64, rne: &str) -> Result<Vec<Rule>
                     return Err(TariffError::ApiRule {
                         index,
                         field: "statusCode",
-                        problem: format!("not a string: {other}"),
+                        problem: FieldProblem::NotText(other.to_string()),
                     });
                 }
             };
@@ -198,20 +213,20 @@ pub fn rules_from_api(json: &[u8], priority: i64, rne: &str) -> Result<Vec<Rule>
         .collect()
 }
 
-fn json_int(v: Option<&serde_json::Value>) -> Result<Option<i64>, String> {
+fn json_int(v: Option<&serde_json::Value>) -> Result<Option<i64>, FieldProblem> {
     match v {
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::Number(n)) => n
             .as_i64()
             .map(Some)
-            .ok_or_else(|| format!("not a whole number: {n}")),
+            .ok_or_else(|| FieldProblem::NotANumber(n.to_string())),
         Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(serde_json::Value::String(s)) => s
             .trim()
             .parse::<i64>()
             .map(Some)
-            .map_err(|_| format!("not a whole number: {s:?}")),
-        Some(other) => Err(format!("not a whole number: {other}")),
+            .map_err(|_| FieldProblem::NotANumber(s.clone())),
+        Some(other) => Err(FieldProblem::NotANumber(other.to_string())),
     }
 }
 
@@ -267,7 +282,7 @@ pub fn parse_esist(bytes: &[u8]) -> Result<Vec<Rule>, TariffError> {
                             section: SECTION_RULES,
                             row: n,
                             field: field.to_string(),
-                            problem: format!("not a whole number: {v:?}"),
+                            problem: FieldProblem::NotANumber(v),
                         })
                     })
                     .transpose()
@@ -286,7 +301,7 @@ pub fn parse_esist(bytes: &[u8]) -> Result<Vec<Rule>, TariffError> {
                             section: SECTION_RULES,
                             row: n,
                             field: "codeemployeur".to_string(),
-                            problem: format!("employer {code:?} is not in RneEmployeur"),
+                            problem: FieldProblem::UnknownEmployer(code.clone()),
                         })?,
                 ),
             };
@@ -308,7 +323,7 @@ fn missing(section: &'static str, row: usize, field: &str) -> TariffError {
         section,
         row,
         field: field.to_string(),
-        problem: "missing".to_string(),
+        problem: FieldProblem::Missing,
     }
 }
 

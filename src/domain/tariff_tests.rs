@@ -164,7 +164,7 @@ fn api_json_errors_name_the_rule_and_field() {
         Err(TariffError::ApiRule {
             index: 2,
             field: "idCompanyRate",
-            problem: "missing".to_string()
+            problem: FieldProblem::Missing
         })
     );
     let bad = br#"[{"idCompanyRate": "dix", "idRate": 1}]"#;
@@ -236,7 +236,7 @@ fn esist_errors_name_the_row_and_field() {
             section: "EmployeurStatutIndiceSocieteTarif",
             row: 2,
             field: "codesociete".to_string(),
-            problem: "not a whole number: \"dix\"".to_string()
+            problem: FieldProblem::NotANumber("dix".to_string())
         })
     );
     let no_rate = br#"<esist><EmployeurStatutIndiceSocieteTarif>
