@@ -10,8 +10,12 @@ use crate::store::cards::CardOptions;
 
 mod encode;
 mod print;
+mod services;
 pub use encode::EncodeConfig;
 pub use print::PrintConfig;
+pub use services::{
+    CrousConfig, EscrConfig, QueueConfig, RuleSource, WritebackConfig, opted_in_by_default,
+};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,6 +32,14 @@ pub struct Config {
     pub print: PrintConfig,
     #[serde(default)]
     pub encode: EncodeConfig,
+    #[serde(default)]
+    pub crous: CrousConfig,
+    #[serde(default)]
+    pub escr: EscrConfig,
+    #[serde(default)]
+    pub writeback: WritebackConfig,
+    #[serde(default)]
+    pub queue: QueueConfig,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -218,7 +230,11 @@ pub enum ConfigError {
 }
 
 /// Every key `config get|set` accepts, with a short description (English; the README documents them).
-pub const KEYS: &[(&str, &str)] = &[
+pub fn keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    KEYS.iter().chain(services::KEYS)
+}
+
+const KEYS: &[(&str, &str)] = &[
     ("ui.language", "fr | en"),
     ("ui.theme", "light | dark"),
     (
@@ -374,7 +390,7 @@ impl Config {
         if is_secret_key(key) {
             return Err(ConfigError::SecretKey(key.to_string()));
         }
-        if !KEYS.iter().any(|(k, _)| *k == key) {
+        if !keys().any(|(k, _)| *k == key) {
             return Err(ConfigError::UnknownKey(key.to_string()));
         }
         let value = toml::Value::try_from(self).map_err(|e| ConfigError::BadValue {
@@ -399,7 +415,7 @@ impl Config {
         if is_secret_key(key) {
             return Err(ConfigError::SecretKey(key.to_string()));
         }
-        if !KEYS.iter().any(|(k, _)| *k == key) {
+        if !keys().any(|(k, _)| *k == key) {
             return Err(ConfigError::UnknownKey(key.to_string()));
         }
         let bad = |m: String| ConfigError::BadValue {
@@ -471,7 +487,7 @@ impl Config {
         if !(1..=600).contains(&d.timeout_seconds) {
             return Err("expected a number of seconds from 1 to 600".into());
         }
-        Ok(())
+        services::validate(&self.crous, &self.escr, &self.writeback, &self.queue)
     }
 
     /// Checks the printing settings (Settings → Printing adds printers through this).
@@ -504,8 +520,24 @@ impl Config {
                 .clone()
                 .filter(|p| !p.trim().is_empty())
                 .unwrap_or_else(|| crate::domain::ids::ESC_QR_PREFIX.to_string()),
-            services: Vec::new(),
+            services: self.services(),
         }
+    }
+
+    /// The validation services that are switched on (their work is queued when cards change).
+    pub fn services(&self) -> Vec<crate::domain::card::Service> {
+        use crate::domain::card::Service;
+        let mut out = Vec::new();
+        if self.crous.enabled {
+            out.push(Service::Crous);
+        }
+        if self.escr.enabled {
+            out.push(Service::Escr);
+        }
+        if self.writeback.enabled {
+            out.push(Service::LdapWriteback);
+        }
+        out
     }
 }
 

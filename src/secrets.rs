@@ -12,29 +12,37 @@ const SERVICE: &str = "guichet";
 pub enum Secret {
     /// LDAP bind password of the directory account.
     LdapPassword,
+    /// CROUS/Izly API OAuth2 client id (kept with its secret: both are credentials).
+    CrousClientId,
     /// CROUS/Izly API OAuth2 client secret.
     CrousClientSecret,
     /// ESC-R API key.
     EscrApiKey,
     /// DESFire key set of the encoding profile.
     DesfireKeys,
+    /// Password of the directory write account (LDAP write-back of card identifiers).
+    WritebackPassword,
 }
 
 impl Secret {
-    pub const ALL: [Secret; 4] = [
+    pub const ALL: [Secret; 6] = [
         Secret::LdapPassword,
+        Secret::CrousClientId,
         Secret::CrousClientSecret,
         Secret::EscrApiKey,
         Secret::DesfireKeys,
+        Secret::WritebackPassword,
     ];
 
     /// The name used on the command line and as the keyring user.
     pub fn name(self) -> &'static str {
         match self {
             Secret::LdapPassword => "ldap-password",
+            Secret::CrousClientId => "crous-client-id",
             Secret::CrousClientSecret => "crous-client-secret",
             Secret::EscrApiKey => "escr-api-key",
             Secret::DesfireKeys => "desfire-keys",
+            Secret::WritebackPassword => "writeback-password",
         }
     }
 
@@ -42,9 +50,11 @@ impl Secret {
     pub fn env_var(self) -> &'static str {
         match self {
             Secret::LdapPassword => "GUICHET_LDAP_PASSWORD",
+            Secret::CrousClientId => "GUICHET_CROUS_CLIENT_ID",
             Secret::CrousClientSecret => "GUICHET_CROUS_CLIENT_SECRET",
             Secret::EscrApiKey => "GUICHET_ESCR_API_KEY",
             Secret::DesfireKeys => "GUICHET_DESFIRE_KEYS",
+            Secret::WritebackPassword => "GUICHET_WRITEBACK_PASSWORD",
         }
     }
 

@@ -222,8 +222,7 @@ pub fn config_error(e: &ConfigError) -> String {
         ConfigError::UnknownKey(k) => fl!(
             "err-config-unknown-key",
             key = k.clone(),
-            keys = crate::config::KEYS
-                .iter()
+            keys = crate::config::keys()
                 .map(|(k, _)| *k)
                 .collect::<Vec<_>>()
                 .join(", ")

@@ -47,7 +47,7 @@ pub fn run_config(env: &mut Env, cmd: ConfigCommand) -> CliResult {
             }
         }
         ConfigCommand::List => {
-            for (key, help) in config::KEYS {
+            for (key, help) in config::keys() {
                 let v = env.config.get(key).map_err(err)?;
                 if env.json {
                     env.emit(&json!({"key": key, "value": v}));

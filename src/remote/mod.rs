@@ -1,7 +1,14 @@
 //! Remote services kept in line with the card bureau: CROUS/Izly, the European Student Card Router
-//! (ESC-R) and the LDAP write-back. The modules here are the pure parts (payloads, parsers, templates);
-//! time is passed in and nothing touches the network or the store. Rules: `reference/crous-escr.md`.
+//! (ESC-R) and the LDAP write-back. The outbox worker (`worker`) drains the queue; each
+//! service has its client and its per-person reconcile; the pure parts (payloads, parsers, templates) take
+//! time as an argument and touch neither the network nor the store. Rules: `reference/crous-escr.md`.
 
+pub mod crous;
+pub mod error;
+pub mod escr;
 pub mod escr_model;
+pub mod http;
 pub mod ldap_template;
+pub mod ldap_writeback;
 pub mod patch_ids;
+pub mod worker;

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod persons;
 pub mod photos;
 pub mod prints;
+pub mod remote;
 pub mod search;
 pub mod settings;
 pub mod structures;
