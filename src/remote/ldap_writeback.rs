@@ -117,6 +117,49 @@ pub fn person_filter(filter: &str, eppn: &str) -> String {
 }
 
 impl Writeback {
+    /// The values the person's entry holds now for the templates' attributes (None: no entry).
+    pub async fn entry_values(
+        &self,
+        s: &Subject,
+    ) -> Result<Option<Vec<(String, String)>>, RemoteError> {
+        let Some(eppn) = s.eppn.as_deref() else {
+            return Ok(None);
+        };
+        let mut attrs: Vec<String> = self.templates.iter().map(|t| t.attribute.clone()).collect();
+        attrs.sort();
+        attrs.dedup();
+        let mut ldap = connect(&self.connect)
+            .await
+            .map_err(|e| ldap_error(e, "bind"))?;
+        let (entries, _) = ldap
+            .with_timeout(self.connect.timeout)
+            .search(
+                &self.base,
+                Scope::Subtree,
+                &person_filter(&self.filter, eppn),
+                attrs,
+            )
+            .await
+            .and_then(|r| r.success())
+            .map_err(|e| {
+                ldap_error(
+                    DirError::from_ldap(e, &self.connect.url, "search"),
+                    "search",
+                )
+            })?;
+        let _ = ldap.unbind().await;
+        Ok(entries.into_iter().next().map(|e| {
+            let e = SearchEntry::construct(e);
+            let mut out: Vec<(String, String)> = e
+                .attrs
+                .into_iter()
+                .flat_map(|(a, vs)| vs.into_iter().map(move |v| (a.clone(), v)))
+                .collect();
+            out.sort();
+            out
+        }))
+    }
+
     pub async fn reconcile(
         &self,
         store: &Store,

@@ -3,6 +3,7 @@
 //! service has its client and its per-person reconcile; the pure parts (payloads, parsers, templates) take
 //! time as an argument and touch neither the network nor the store. Rules: `reference/crous-escr.md`.
 
+pub mod actions;
 pub mod crous;
 pub mod error;
 pub mod escr;
@@ -11,4 +12,5 @@ pub mod http;
 pub mod ldap_template;
 pub mod ldap_writeback;
 pub mod patch_ids;
+pub mod setup;
 pub mod worker;
