@@ -28,6 +28,8 @@ mod production_print;
 pub use production_print::*;
 mod production_render;
 pub use production_render::*;
+mod remote;
+pub use remote::*;
 mod integrations;
 pub use integrations::*;
 

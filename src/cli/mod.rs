@@ -3,11 +3,13 @@
 
 mod card;
 mod cardsim;
+mod crous;
 mod demo;
 mod encode;
 mod gen_ldif;
 mod nfc;
 mod print;
+mod queue;
 mod search;
 mod settings;
 mod sync;
@@ -75,6 +77,12 @@ pub enum Command {
     Encode(encode::EncodeArgs),
     /// Put a blank software DESFire card on pcscd's virtual reader (vpcd), for training and tests.
     Cardsim(cardsim::CardsimArgs),
+    /// The integrations' queue (CROUS, ESC-R, LDAP write-back): status, drain, list, retry, purge.
+    #[command(subcommand)]
+    Queue(queue::QueueCommand),
+    /// CROUS/Izly tools: identifier migration, tariff rules, comparison, option, un-close.
+    #[command(subcommand)]
+    Crous(crous::CrousCommand),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -143,5 +151,7 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::Nfc(c) => nfc::run(env, c),
         Command::Encode(args) => encode::run(env, args),
         Command::Cardsim(args) => cardsim::run(env, args),
+        Command::Queue(c) => queue::run(env, c),
+        Command::Crous(c) => crous::run(env, c),
     }
 }

@@ -514,6 +514,16 @@ pub fn apply_changes(tx: &Transaction<'_>, t: &Transition, person: PersonId) -> 
     Ok(())
 }
 
+/// Whether the person holds a card the services follow (ENABLED, DISABLED or CADUC).
+pub fn has_followed_card(conn: &Connection, person: PersonId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM cards WHERE person_id = ?1
+                             AND state IN ('ENABLED', 'DISABLED', 'CADUC'))",
+        )?
+        .query_row([person], |r| r.get(0))?)
+}
+
 impl Store {
     /// Requests a new card for a person (→ `NEW`), with the person's current photo.
     pub fn request_card(

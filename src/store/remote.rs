@@ -442,3 +442,30 @@ pub fn person_by_crous_identifier(conn: &Connection, identifier: &str) -> Result
         )
         .optional()?)
 }
+
+/// A person by id or eppn.
+pub fn person_by_key(conn: &Connection, key: &str) -> Result<Option<i64>> {
+    let key = key.trim();
+    if let Ok(id) = key.parse::<i64>()
+        && conn
+            .query_row("SELECT 1 FROM persons WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some()
+    {
+        return Ok(Some(id));
+    }
+    Ok(conn
+        .query_row("SELECT id FROM persons WHERE eppn = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// (eppn, INE, e-mail) of every person with an eppn, for the eppn → INE migration (§2.13).
+pub fn eppn_ine_email(conn: &Connection) -> Result<Vec<(String, Option<String>, Option<String>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT eppn, ine, email FROM persons WHERE eppn IS NOT NULL AND departed_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

@@ -285,7 +285,19 @@ impl Applier {
             match outcome {
                 Outcome::Unchanged => continue,
                 Outcome::Added => self.report.added += 1,
-                Outcome::Modified => self.report.modified += 1,
+                Outcome::Modified => {
+                    self.report.modified += 1;
+                    // The outside world follows a person's data (crous-escr.md §6: pushed only for
+                    // persons with an enabled, disabled or expired card); unchanged pushed fields then
+                    // cost no call (fingerprint).
+                    if !self.opts.cards.services.is_empty()
+                        && store::cards::has_followed_card(tx, id)?
+                    {
+                        for s in &self.opts.cards.services {
+                            store::outbox::enqueue(tx, s.as_str(), "person", id, now)?;
+                        }
+                    }
+                }
             }
             let mut groups = HashSet::new();
             for name in &m.member_of {
