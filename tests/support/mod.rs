@@ -2,7 +2,10 @@
 #![allow(dead_code)]
 
 pub mod cardsim;
+pub mod crous_fake;
+pub mod escr_fake;
 pub mod gui;
+pub mod http_fake;
 pub mod ipp;
 pub mod pcscd;
 pub mod slapd;
