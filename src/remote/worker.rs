@@ -116,8 +116,8 @@ fn later(now: Timestamp, d: Duration) -> Timestamp {
 impl Worker {
     pub fn new(store: Store, services: Services, limits: Limits) -> Worker {
         let owner = format!(
-            "{}-{}-{}",
-            std::env::var("HOSTNAME").unwrap_or_else(|_| "guichet".into()),
+            "{}/{}/{}",
+            host(),
             std::process::id(),
             Timestamp::now().as_millisecond()
         );
@@ -199,6 +199,13 @@ impl Worker {
     /// Runs everything due now, service by service, until nothing is due (or a circuit opens).
     pub async fn drain(&self) -> Report {
         let mut report = Report::default();
+        let now = Timestamp::now();
+        if let Err(e) = self
+            .store
+            .write(|tx| outbox::release_dead(tx, owner_is_dead, now))
+        {
+            tracing::error!("queue: cannot release the rows of stopped workers: {e}");
+        }
         for service in self.services.names() {
             self.drain_service(service, &mut report).await;
         }
@@ -340,6 +347,33 @@ impl Worker {
             }
         }
     }
+}
+
+fn host() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_else(|| "guichet".into())
+        .replace('/', "_")
+}
+
+/// Whether a lease owner (`host/pid/start`) is a process of this machine that no longer runs. Other
+/// machines' leases (a shared database) and other systems are left to expire.
+fn owner_is_dead(owner: &str) -> bool {
+    let mut parts = owner.split('/');
+    let (Some(h), Some(pid)) = (
+        parts.next(),
+        parts.next().and_then(|p| p.parse::<u32>().ok()),
+    ) else {
+        return false;
+    };
+    if h != host() || pid == std::process::id() {
+        return false;
+    }
+    cfg!(target_os = "linux") && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
 fn not_configured(service: &str) -> RemoteError {

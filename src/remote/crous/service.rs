@@ -56,7 +56,8 @@ fn non_blocking(step: Step, status: u16, code: Option<&str>) -> bool {
     use Step::*;
     let soft = matches!(code, Some("-8" | "-9" | "-41" | "-42" | "-117"));
     match (step, status) {
-        (GetHolder | PostHolder | PutHolder | PostCard | Invalidate, 423) => true,
+        // 423: a locked Izly account; "the card call is skipped" (§2.11), whichever card call meets it.
+        (_, 423) => true,
         (PostHolder | PutHolder | Invalidate, 422) => soft,
         (Revalidate, 422) => code == Some("-8"),
         (PostCard, 422) => code == Some("-31"),
@@ -232,10 +233,13 @@ impl CrousService {
 
         let holder = self.right_holder(&facts, &mut state, now_local).await?;
         let Some(identifier) = state.remote_id.clone() else {
-            return Err(RemoteError::config(
-                "no-identifier",
-                "the person has neither INE nor eppn",
-            ));
+            // No account is known (refused or not created): no card can be sent.
+            return Err(match holder {
+                Holder::Ko(e) | Holder::Blocked(e) => e,
+                Holder::Ok => {
+                    RemoteError::config("no-identifier", "the person has neither INE nor eppn")
+                }
+            });
         };
         let mut card_data = state.data.get("cards").cloned().unwrap_or(json!({}));
         let mut soft: Option<RemoteError> = None;

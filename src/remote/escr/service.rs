@@ -170,7 +170,8 @@ impl EscrService {
             .iter()
             .map(|c| self.card(&s, c, &esi, &pic))
             .collect();
-        let fp = fingerprint(&json!([opted, person_body, cards]));
+        let states: Vec<&str> = followed.iter().map(|c| c.state.as_str()).collect();
+        let fp = fingerprint(&json!([opted, person_body, cards, states]));
         let verify_due = state
             .verified_at
             .is_none_or(|v| now.duration_since(v) >= self.options.verify_every);
