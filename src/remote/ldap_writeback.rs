@@ -19,6 +19,9 @@ use crate::store::remote::{self as rstore, Subject, SubjectCard};
 
 pub const SERVICE: &str = "ldap";
 
+/// `(attribute, value)` pairs.
+pub type Values = Vec<(String, String)>;
+
 pub struct Writeback {
     pub connect: ConnectSettings,
     pub base: String,
@@ -33,7 +36,10 @@ fn ldap_error(e: DirError, op: &str) -> RemoteError {
     let offline = e.is_unreachable();
     let class = match &e {
         DirError::Unreachable { .. } => Class::Retry,
-        DirError::Ldap { rc, .. } if matches!(rc, 51 | 52 | 53 | 80) => Class::Retry,
+        DirError::Ldap {
+            rc: 51 | 52 | 53 | 80,
+            ..
+        } => Class::Retry,
         _ => Class::Human,
     };
     let code = match &e {
@@ -88,7 +94,7 @@ pub fn plan(
     templates: &[Template],
     s: &Subject,
     country_code: &str,
-) -> (Vec<(String, String)>, Vec<(String, String)>) {
+) -> (Values, Values) {
     let mut add = Vec::new();
     let mut remove = Vec::new();
     for c in &s.cards {

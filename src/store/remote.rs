@@ -462,7 +462,10 @@ pub fn person_by_key(conn: &Connection, key: &str) -> Result<Option<i64>> {
 }
 
 /// (eppn, INE, e-mail) of every person with an eppn, for the eppn → INE migration (§2.13).
-pub fn eppn_ine_email(conn: &Connection) -> Result<Vec<(String, Option<String>, Option<String>)>> {
+/// (eppn, INE, e-mail).
+pub type EppnIneEmail = (String, Option<String>, Option<String>);
+
+pub fn eppn_ine_email(conn: &Connection) -> Result<Vec<EppnIneEmail>> {
     let mut stmt = conn.prepare(
         "SELECT eppn, ine, email FROM persons WHERE eppn IS NOT NULL AND departed_at IS NULL ORDER BY id",
     )?;

@@ -150,7 +150,7 @@ pub enum Plan {
     /// Send this PUT; `patch_identifier_from` is set when the identifier changes first (PATCH before PUT);
     /// `kept_rate` is the CROUS tarif kept for a student (saved locally).
     Put {
-        body: RightHolder,
+        body: Box<RightHolder>,
         patch_identifier_from: Option<String>,
         kept_rate: Option<i64>,
     },
@@ -184,7 +184,7 @@ pub fn plan(local: &RightHolder, remote: &RightHolder, now: DateTime) -> Plan {
         && !remote.identifier.is_empty())
     .then(|| remote.identifier.clone());
     Plan::Put {
-        body,
+        body: Box::new(body),
         patch_identifier_from,
         kept_rate,
     }

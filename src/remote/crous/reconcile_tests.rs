@@ -88,7 +88,7 @@ fn a_changed_email_of_a_non_student_is_put() {
             patch_identifier_from,
             kept_rate,
         } => {
-            assert_eq!(body, local);
+            assert_eq!(*body, local);
             assert_eq!(patch_identifier_from, None);
             assert_eq!(kept_rate, None);
         }
