@@ -40,6 +40,7 @@ bench: deps-test
 	$(CARGO) bench --bench directory
 	$(CARGO) bench --bench production
 	$(CARGO) bench --bench encode
+	$(CARGO) bench --bench queue
 
 deps-run:
 	@./scripts/install-deps.sh $(RUN_PKGS) $(DESKTOP_PKGS)
