@@ -279,6 +279,14 @@ fn services_tab_checks_saves_and_keeps_credentials_in_the_keyring() {
         Some("k3y")
     );
 
+    // CROUS is off on this desk: the refresh says so and keeps the rules.
+    assert!(click(&mut app, "Refresh from the CROUS API"));
+    assert_eq!(
+        app.services_tab.error.as_deref(),
+        Some("CROUS is switched off on this desk (Settings → Services).")
+    );
+    assert!(!app.services_tab.rules_busy);
+
     // ESIST import through the dialog's answer, then the rules are listed.
     let esist = dir.path().join("ESIST-etd.xml");
     std::fs::write(
