@@ -337,6 +337,10 @@ const KEYS: &[(&str, &str)] = &[
 /// Whether a key names a secret (refused in the settings file).
 pub fn is_secret_key(key: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    // A URL is never a secret, even a token server's (`crous.token_url`).
+    if last.ends_with("_url") {
+        return false;
+    }
     [
         "password",
         "passwd",

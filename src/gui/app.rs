@@ -8,14 +8,16 @@ use iced::widget::operation::{self, AbsoluteOffset};
 use iced::widget::{Column, button, column, container, row, rule, text};
 use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 
+use super::app_queue::QueueUi;
 use super::dir_jobs::{DirJob, SyncRequest};
 use super::encoding::{self, EncodeMsg, EncodeRequest};
 use super::jobs::{self, Done, Job, Services};
 use super::printing::Origin;
 use super::printing::{self, Dialog, PrintMsg, PrintRequest};
+use super::queue_jobs::{self, WorkerMsg, WorkerRequest};
 use super::screens::{
-    desk, directory, encoding as encoding_tab, groups, printers, production, readers, settings,
-    training,
+    desk, directory, encoding as encoding_tab, groups, printers, production, queue, readers,
+    services as services_tab, settings, training,
 };
 use super::sync::{self, SyncUi, Tone};
 use super::theme;
@@ -28,6 +30,8 @@ pub enum Screen {
     Desk,
     Production,
     Groups,
+    /// The outbox: counts, errors that need a human, the managers' tools.
+    Queue,
     Settings,
 }
 
@@ -48,6 +52,8 @@ pub enum Effect {
     Dialog(Dialog),
     /// A card encoded on a worker thread, reporting through `Message::Encode` (`encoding.rs`).
     Encode(EncodeRequest),
+    /// The queue worker on a thread of its own, reporting through `Message::Worker`.
+    Worker(WorkerRequest),
     Exit,
 }
 
@@ -72,6 +78,11 @@ pub enum Message {
     /// The training reader's buttons (Settings → Readers).
     Training(training::Message),
     Print(PrintMsg),
+    Queue(queue::Message),
+    /// Settings → Services.
+    Services(services_tab::Message),
+    /// The queue worker's reports and the badge's tick.
+    Worker(WorkerMsg),
     /// The path chosen in a dialog (`None`: cancelled).
     Picked(Dialog, Option<std::path::PathBuf>),
     /// A file dropped on the window (a photo for the card being prepared).
@@ -106,6 +117,11 @@ pub struct App {
     pub encoding: encoding_tab::State,
     /// The training reader (offered when `config.encode.virtual_reader`).
     pub training: training::State,
+    pub queue: queue::State,
+    /// Settings → Services.
+    pub services_tab: services_tab::State,
+    /// The queue worker and the badge.
+    pub queue_ui: QueueUi,
     pub counts: Option<Counts>,
     /// Start-up is running (database check, demo generation on first run).
     pub starting: bool,
@@ -120,6 +136,7 @@ impl App {
         desk.default_printer = services.config.print.printer.clone();
         let settings = settings::State::new(&services.config);
         let directory = directory::State::new(&services.config);
+        let services_tab = services_tab::State::new(&services.config);
         let status = services.fresh.then(|| fl!("status-creating-demo"));
         let app = App {
             services,
@@ -134,6 +151,9 @@ impl App {
             readers: readers::State::default(),
             encoding: encoding_tab::State::default(),
             training: training::State::default(),
+            queue: queue::State::new(),
+            services_tab,
+            queue_ui: QueueUi::default(),
             counts: None,
             starting: true,
             status,
@@ -164,6 +184,7 @@ impl App {
             Screen::Desk => fl!("title-desk"),
             Screen::Production => fl!("title-production"),
             Screen::Groups => fl!("title-groups"),
+            Screen::Queue => fl!("title-queue"),
             Screen::Settings => fl!("title-settings"),
         }
     }
@@ -187,7 +208,8 @@ impl App {
             _ => None,
         });
         let readers = crate::nfc::monitor::subscription().map(Message::Reader);
-        let keys = Subscription::batch([keys, dropped, readers]);
+        let badge = QueueUi::subscription(self.starting);
+        let keys = Subscription::batch([keys, dropped, readers, badge]);
         if self.bench.is_some() {
             Subscription::batch([
                 keys,
@@ -213,9 +235,15 @@ impl App {
                         fx
                     }
                     Screen::Production => self.production.open(),
+                    Screen::Queue => {
+                        let mut fx = self.queue.reload();
+                        fx.push(Effect::Job(Job::Queue(queue_jobs::QueueJob::Badge)));
+                        fx
+                    }
                     Screen::Settings => match self.settings.tab {
                         settings::Tab::Printing => self.printers.open(),
                         settings::Tab::Encoding => self.encoding.open(),
+                        settings::Tab::Services => self.services_tab.open(),
                         _ => Vec::new(),
                     },
                 }
@@ -235,7 +263,13 @@ impl App {
                 self.settings.tab = settings::Tab::Encoding;
                 self.encoding.open()
             }
+            Message::Settings(settings::Message::Tab(settings::Tab::Services)) => {
+                self.on_services_tab()
+            }
             Message::Settings(m) => self.settings.update(&mut self.services.config, m),
+            Message::Queue(m) => self.queue.update(m),
+            Message::Services(m) => self.services_tab.update(&mut self.services.config, m),
+            Message::Worker(m) => self.on_worker(m),
             Message::Encoding(m) => self.encoding.update(&mut self.services.config, m),
             Message::Encode(m) => self.on_encode(m),
             Message::Training(m) => {
@@ -268,11 +302,14 @@ impl App {
             Done::Started { demo_loaded } => {
                 self.starting = false;
                 self.status = demo_loaded.map(|n| fl!("status-demo-loaded", count = n));
-                vec![
+                let mut fx = vec![
                     Effect::Job(Job::Directory),
                     Effect::Job(Job::Counts),
                     Effect::Job(Job::Dir(DirJob::Status)),
-                ]
+                    Effect::Job(Job::Queue(queue_jobs::QueueJob::Badge)),
+                ];
+                fx.extend(self.queue_ui.restart(&self.services.config));
+                fx
             }
             Done::Counts(c) => {
                 self.counts = Some(c);
@@ -282,7 +319,13 @@ impl App {
             Done::Directory(ids) => self.desk.on_directory(ids),
             Done::Rows(rows) => self.desk.on_rows(rows),
             Done::Person(view) => self.desk.on_person(*view),
-            Done::CardChanged { person, message } => self.desk.on_card_changed(person, message),
+            Done::CardChanged { person, message } => {
+                // The change queued its outbox rows in the same transaction: the worker sends them now.
+                self.queue_ui.wake();
+                let mut fx = self.desk.on_card_changed(person, message);
+                fx.push(Effect::Job(Job::Queue(queue_jobs::QueueJob::Badge)));
+                fx
+            }
             Done::ConfigSaved => {
                 self.status = Some(fl!("status-settings-saved"));
                 Vec::new()
@@ -295,6 +338,7 @@ impl App {
             Done::Dir(d) => self.on_dir_done(d),
             Done::Prod(d) => self.on_prod_done(d),
             Done::Enc(d) => self.on_enc_done(d),
+            Done::Queue(d) => self.on_queue_done(d),
         }
     }
 
@@ -375,6 +419,7 @@ impl App {
             Effect::Print(req) => printing::task(self.services.clone(), req),
             Effect::Dialog(d) => printing::dialog(d),
             Effect::Encode(req) => encoding::task(self.services.clone(), req),
+            Effect::Worker(req) => queue_jobs::worker_task(self.services.clone(), req),
             Effect::Exit => iced::exit(),
         }))
     }
@@ -387,6 +432,7 @@ impl App {
                 .view(&self.encode_readers())
                 .map(Message::Production),
             Screen::Groups => self.groups.view().map(Message::Groups),
+            Screen::Queue => self.queue.view().map(Message::Queue),
             Screen::Settings => {
                 let tab: Element<'_, Message> = match self.settings.tab {
                     settings::Tab::General => self
@@ -418,6 +464,7 @@ impl App {
                         .encoding
                         .view(&self.services.config)
                         .map(Message::Encoding),
+                    settings::Tab::Services => self.services_tab.view().map(Message::Services),
                 };
                 column![self.settings.tabs().map(Message::Settings), tab].into()
             }
@@ -453,6 +500,7 @@ impl App {
             item(Screen::Desk, fl!("nav-desk")),
             item(Screen::Production, fl!("nav-production")),
             item(Screen::Groups, fl!("nav-groups")),
+            item(Screen::Queue, fl!("nav-queue")),
             item(Screen::Settings, fl!("nav-settings")),
         ]
         .spacing(6)
@@ -498,6 +546,8 @@ impl App {
                 text(counts).size(12).width(Length::Fill),
                 readers,
                 directory,
+                tone(self.queue_ui.status_line()),
+                self.queue_badge().unwrap_or_else(|| text("").into()),
                 text(right).size(12),
             ]
             .spacing(20)

@@ -127,6 +127,13 @@ impl App {
         match dialog {
             Dialog::OpenPhoto => self.on_dropped(path),
             Dialog::OpenProfile | Dialog::OpenKeys => self.encoding.on_picked(&dialog, path),
+            Dialog::SaveQueueCsv => self.queue.on_picked(path),
+            Dialog::OpenEsist => {
+                self.services_tab.rules_busy = true;
+                vec![Effect::Job(Job::Queue(
+                    super::queue_jobs::QueueJob::ImportEsist(path),
+                ))]
+            }
             Dialog::SavePdf(Origin::Desk) => match self.desk.studio.as_mut() {
                 Some(s) => s.print(super::printing::Destination::Pdf(path)),
                 None => Vec::new(),

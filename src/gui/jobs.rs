@@ -10,6 +10,7 @@ use crate::domain::card::{Actor, CardId, CardState, PersonId, Request};
 use crate::gui::dir_jobs::{self, DirDone, DirJob};
 use crate::gui::enc_jobs::{self, EncDone, EncJob};
 use crate::gui::prod_jobs::{self, ProdDone, ProdJob};
+use crate::gui::queue_jobs::{self, QueueDone, QueueJob};
 use crate::store::counts::Counts;
 use crate::store::persons::{PersonDetail, PersonRow};
 use crate::store::{Store, cards, counts, group_tree, persons, search};
@@ -61,6 +62,8 @@ pub struct PersonView {
     pub group_members: Vec<(i64, u64)>,
     /// The latest print job of each card that was sent to print.
     pub print_jobs: Vec<crate::store::prints::PrintJobRow>,
+    /// The CROUS tariff line (société, tarif and the rule), when CROUS is on.
+    pub crous_tariff: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +93,8 @@ pub enum Job {
     Prod(ProdJob),
     /// Encoding profile, keys and the batch scan (`enc_jobs.rs`).
     Enc(EncJob),
+    /// The outbox, the managers' tools, Settings → Services (`queue_jobs.rs`).
+    Queue(QueueJob),
 }
 
 /// The result of a job, as a message for the window.
@@ -107,6 +112,7 @@ pub enum Done {
     Dir(DirDone),
     Prod(ProdDone),
     Enc(EncDone),
+    Queue(QueueDone),
 }
 
 /// Runs a job to completion (blocking).
@@ -194,6 +200,7 @@ pub fn perform(services: &Services, job: Job) -> Done {
         Job::Dir(job) => dir_jobs::perform(services, job),
         Job::Prod(job) => prod_jobs::perform(services, job),
         Job::Enc(job) => enc_jobs::perform(services, job),
+        Job::Queue(job) => queue_jobs::perform(services, job),
     }
 }
 
@@ -213,11 +220,16 @@ fn load_person(services: &Services, id: PersonId, now: jiff::Timestamp) -> Done 
                 print_jobs.push(j);
             }
         }
+        let crous_tariff = match services.config.crous.enabled {
+            true => Some(queue_jobs::tariff_line(c, id)?),
+            false => None,
+        };
         Ok(PersonView {
             detail,
             offered,
             group_members,
             print_jobs,
+            crous_tariff,
         })
     });
     match res {

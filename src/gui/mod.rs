@@ -5,18 +5,21 @@
 //! schedule); `stems.rs` Grouper names as a tree; `prod_jobs.rs`, `printing.rs` and `app_prod.rs` card
 //! production (photos, previews, printing on a worker thread, native dialogs); `encoding.rs` (a run on a
 //! worker thread), `enc_jobs.rs` (profile, keyring, scan) and `app_enc.rs` encoding from the Desk,
-//! Production's batch and Settings → Encoding.
+//! Production's batch and Settings → Encoding; `queue_jobs.rs` (outbox, managers' tools, the queue worker
+//! on its own thread) and `app_queue.rs` the Queue screen, Settings → Services and the status bar's badge.
 
 pub mod app;
 mod app_dir;
 mod app_enc;
 mod app_prod;
+mod app_queue;
 pub mod dir_jobs;
 pub mod enc_jobs;
 pub mod encoding;
 pub mod jobs;
 pub mod printing;
 pub mod prod_jobs;
+pub mod queue_jobs;
 pub mod screens;
 pub mod stems;
 pub mod sync;

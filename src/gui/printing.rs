@@ -133,6 +133,10 @@ pub enum Dialog {
     OpenProfile,
     /// A DESFire key file for Settings → Encoding.
     OpenKeys,
+    /// Where to save the Queue screen's list as CSV.
+    SaveQueueCsv,
+    /// An ESIST tariff file for Settings → Services.
+    OpenEsist,
 }
 
 /// Opens a native dialog; the answer (or `None` when cancelled) comes back with the request.
@@ -144,6 +148,8 @@ pub fn dialog(d: Dialog) -> Task<app::Message> {
         Dialog::PngFolder => crate::fl!("dialog-png-folder"),
         Dialog::OpenProfile => crate::fl!("encode-dialog-profile"),
         Dialog::OpenKeys => crate::fl!("encode-dialog-keys"),
+        Dialog::SaveQueueCsv => crate::fl!("queue-dialog-csv"),
+        Dialog::OpenEsist => crate::fl!("rules-dialog-esist"),
     };
     let request = d.clone();
     Task::perform(
@@ -170,6 +176,13 @@ pub fn dialog(d: Dialog) -> Task<app::Message> {
                 Dialog::PngFolder => dlg.pick_folder().await,
                 Dialog::OpenProfile => dlg.add_filter("TOML", &["toml"]).pick_file().await,
                 Dialog::OpenKeys => dlg.pick_file().await,
+                Dialog::SaveQueueCsv => {
+                    dlg.add_filter("CSV", &["csv"])
+                        .set_file_name("file-attente.csv")
+                        .save_file()
+                        .await
+                }
+                Dialog::OpenEsist => dlg.add_filter("XML", &["xml", "XML"]).pick_file().await,
             };
             handle.map(|h| h.path().to_path_buf())
         },

@@ -86,6 +86,9 @@ impl Panel {
         for (k, v) in facts {
             info = info.push(labelled(k, v));
         }
+        if let Some(t) = self.view.crous_tariff.as_ref().filter(|t| !t.is_empty()) {
+            info = info.push(text(t.clone()).size(13));
+        }
         if let Some(left) = d.departed_at {
             info = info.push(
                 container(

@@ -264,7 +264,11 @@ impl State {
                 cards: self.ids(),
                 dir: path,
             }))],
-            Dialog::OpenPhoto | Dialog::OpenProfile | Dialog::OpenKeys => Vec::new(),
+            Dialog::OpenPhoto
+            | Dialog::OpenProfile
+            | Dialog::OpenKeys
+            | Dialog::SaveQueueCsv
+            | Dialog::OpenEsist => Vec::new(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Settings: language, theme, operator name; where the data lives. The Directory tab is
-//! `screens/directory.rs`.
+//! `screens/directory.rs`, the Services tab `screens/services.rs`.
 
 use iced::widget::{Row, button, column, container, row, text, text_input};
 use iced::{Alignment, Element, Length};
@@ -24,6 +24,8 @@ pub enum Tab {
     Readers,
     /// Encoding profile, keys and options (`screens/encoding.rs`).
     Encoding,
+    /// CROUS, ESC-R, write-back, queue limits and tariff rules (`screens/services.rs`).
+    Services,
 }
 
 #[derive(Debug, Default)]
@@ -58,6 +60,7 @@ impl State {
             (Tab::Printing, fl!("settings-tab-printing")),
             (Tab::Readers, fl!("settings-tab-readers")),
             (Tab::Encoding, fl!("settings-tab-encoding")),
+            (Tab::Services, fl!("settings-tab-services")),
         ] {
             let style = if self.tab == tab {
                 button::primary
@@ -82,7 +85,9 @@ impl State {
                 // The Directory tab shows whether a bind password is stored: ask the keyring.
                 return match tab {
                     Tab::Directory => vec![Effect::Job(Job::Dir(DirJob::PasswordState))],
-                    Tab::General | Tab::Printing | Tab::Readers | Tab::Encoding => Vec::new(),
+                    Tab::General | Tab::Printing | Tab::Readers | Tab::Encoding | Tab::Services => {
+                        Vec::new()
+                    }
                 };
             }
             Message::Language(lang) => {
