@@ -65,3 +65,19 @@ fn save_and_load_round_trip() {
         Err(ConfigError::Parse { .. })
     ));
 }
+
+#[test]
+fn service_settings_are_set_and_checked() {
+    let mut c = Config::default();
+    c.set("crous.token_url", "https://acces.example").unwrap();
+    assert_eq!(c.get("crous.token_url").unwrap(), "https://acces.example");
+    c.set("crous.enabled", "true").unwrap();
+    c.set("writeback.enabled", "true").unwrap();
+    assert_eq!(c.card_options().services.len(), 2);
+    assert!(c.set("crous.rule_sources", "12/0123456Y/x").is_err());
+    c.set("crous.rule_sources", "12/0123456y/5, 13/0999999Z")
+        .unwrap();
+    assert_eq!(c.crous.rule_sources().unwrap()[0].rne, "0123456Y");
+    assert!(c.set("queue.concurrency", "0").is_err());
+    assert!(c.set("escr.api_url", "ftp://x").is_err());
+}

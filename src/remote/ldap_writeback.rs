@@ -90,11 +90,7 @@ pub fn card_values(
 }
 
 /// Values to add (enabled card) and to remove (disabled and expired cards, unless also wanted).
-pub fn plan(
-    templates: &[Template],
-    s: &Subject,
-    country_code: &str,
-) -> (Values, Values) {
+pub fn plan(templates: &[Template], s: &Subject, country_code: &str) -> (Values, Values) {
     let mut add = Vec::new();
     let mut remove = Vec::new();
     for c in &s.cards {
