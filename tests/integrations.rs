@@ -547,3 +547,139 @@ async fn escr_enable_disable_and_expiry() {
     assert_eq!(r.status, "gave_up");
     assert_eq!(r.error_code.as_deref(), Some("SE-0000"));
 }
+
+#[tokio::test]
+async fn managers_tools_compare_patch_reopen_rules_and_migrations() {
+    use guichet::remote::actions;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("guichet.db")).unwrap();
+    let fake = CrousFake::start("guichet", "s3cret");
+    let o = opts(&[Service::Crous]);
+    let p = person(&store, "tools@univ.example", None, "staff");
+    enabled_card(&store, p, "04000000000030", &o);
+    let crous = Arc::new(crous_service(&fake, &store));
+    let services = Services {
+        crous: Some(crous.clone()),
+        ..Services::default()
+    };
+    let worker = Worker::new(
+        store.clone(),
+        Services {
+            crous: Some(crous.clone()),
+            ..Services::default()
+        },
+        limits(),
+    );
+    worker.drain().await;
+
+    // Local next to live remote values.
+    fake.state()
+        .right_holders
+        .get_mut("tools@univ.example")
+        .unwrap()
+        .record
+        .email = Some("remote@mail.example".into());
+    let cmp = actions::compare(&services, &store, "crous", p, Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(cmp.found_under.as_deref(), Some("tools@univ.example"));
+    let email = cmp.rows.iter().find(|r| r.field == "email").unwrap();
+    assert_eq!(
+        (email.local.as_str(), email.remote.as_str()),
+        ("tools@mail.example", "remote@mail.example")
+    );
+
+    // A manual identifier change, then the person follows it.
+    actions::patch_identifier(&crous, "tools@univ.example", "T00LS", "remote@mail.example")
+        .await
+        .unwrap();
+    actions::adopt_identifier(&store, p, "T00LS", Timestamp::now()).unwrap();
+    assert!(fake.state().holder("T00LS").is_some());
+    worker.drain().await;
+    assert_eq!(row(&store, "crous", p).status, "done");
+
+    // Re-open a closed account.
+    fake.state()
+        .right_holders
+        .get_mut("T00LS")
+        .unwrap()
+        .record
+        .account_status = Some("CLOTURE".into());
+    actions::reopen(&crous, &store, p, Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.state()
+            .holder("T00LS")
+            .unwrap()
+            .record
+            .account_status
+            .as_deref(),
+        Some("ACTIF")
+    );
+    assert_eq!(row(&store, "crous", p).status, "pending");
+
+    // Option off: the row closes without a call.
+    actions::crous_option(&store, p, false, Timestamp::now()).unwrap();
+    fake.clear_calls();
+    worker.drain().await;
+    assert!(fake.calls().is_empty());
+    let r = row(&store, "crous", p);
+    assert_eq!(r.status, "done");
+    assert!(r.last_result.unwrap().contains("CROUS"));
+
+    // Tariff rules from the API; an empty answer keeps them.
+    fake.set_rules(
+        "12",
+        "0123456Y",
+        json!([{"statusCode": "prs", "indexMin": 0, "indexMax": 0, "idCompanyRate": 78, "idRate": 99},
+               {"statusCode": "etd", "idCompanyRate": 10, "idRate": 1}]),
+    );
+    let src = guichet::config::RuleSource {
+        crous: "12".into(),
+        rne: "0123456Y".into(),
+        priority: 5,
+    };
+    let out =
+        actions::refresh_rules(&crous, &store, std::slice::from_ref(&src), Timestamp::now()).await;
+    assert_eq!(out[0].1.as_ref().copied().unwrap(), 2);
+    fake.set_rules("12", "0123456Y", json!([]));
+    actions::refresh_rules(&crous, &store, &[src], Timestamp::now()).await;
+    assert_eq!(store.read(guichet::store::remote::rules).unwrap().len(), 2);
+
+    // A migration batch: one line succeeds, one fails (unknown account), the failure is retried.
+    let lines = vec![
+        (
+            2,
+            "T00LS".to_string(),
+            "tools2@univ.example".to_string(),
+            "remote@mail.example".to_string(),
+        ),
+        (
+            3,
+            "nobody@univ.example".to_string(),
+            "x@univ.example".to_string(),
+            "x@mail.example".to_string(),
+        ),
+    ];
+    store
+        .write(|tx| guichet::store::remote::insert_patch_batch(tx, "b1", &lines, Timestamp::now()))
+        .unwrap();
+    let (ok, failed) = actions::run_patch_batch(&crous, &store, "b1", false)
+        .await
+        .unwrap();
+    assert_eq!((ok, failed), (1, 1));
+    let rows = store
+        .read(|c| guichet::store::remote::patch_rows(c, Some("b1")))
+        .unwrap();
+    assert_eq!(rows[0].status, "done");
+    assert_eq!(rows[1].status, "failed");
+    assert!(rows[1].message.as_deref().unwrap_or("").contains("404") || rows[1].message.is_some());
+    fake.add_right_holder(json!({"identifier": "nobody@univ.example", "firstName": "N", "lastName": "B",
+        "email": "x@mail.example", "dueDate": "2030-09-30T00:00:00.000Z", "idCompanyRate": 78, "idRate": 99}));
+    let (ok, failed) = actions::run_patch_batch(&crous, &store, "b1", true)
+        .await
+        .unwrap();
+    assert_eq!((ok, failed), (1, 0));
+    assert!(fake.state().holder("x@univ.example").is_some());
+}
