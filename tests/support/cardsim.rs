@@ -72,9 +72,9 @@ impl Drop for Sim {
     }
 }
 
-/// Connects to the card on `reader`, waiting up to 5 s for pcscd to see it.
+/// Connects to the card on `reader`, waiting up to 15 s for pcscd to see it (a loaded machine is slow).
 pub fn connect(pcsc: &Pcsc, reader: &str) -> PcscCard {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         match pcsc.connect(reader) {
             Ok(card) => return card,
