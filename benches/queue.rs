@@ -10,6 +10,7 @@ mod support;
 mod fakes {
     pub mod crous_fake;
     pub mod http_fake;
+    pub mod outbox_seed;
 }
 
 use std::sync::Arc;
@@ -20,37 +21,12 @@ use guichet::remote::actions;
 use guichet::remote::crous::service::Options;
 use guichet::remote::crous::{CrousClient, CrousService, CrousSettings};
 use guichet::remote::worker::{Limits, Services, Worker};
-use guichet::store::{Store, outbox, ts};
+use guichet::store::Store;
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 const PERSONS: i64 = 43_000;
 const CHANGED: i64 = PERSONS / 100;
 const CONCURRENCY: usize = 16;
-
-fn seed(store: &Store) {
-    let now = ts(Timestamp::now());
-    store
-        .write(|tx| {
-            for i in 0..PERSONS {
-                tx.execute(
-                    "INSERT INTO persons (eppn, surname, given_name, display_name, email, affiliation,
-                        due_date, folded_surname, folded_given, sort_key, source, created_at, updated_at)
-                     VALUES (?1, 'Martin', 'Léa', 'MARTIN Léa', ?2, 'staff', '2030-09-30', 'martin', 'lea',
-                        'martin lea', 'bench', ?3, ?3)",
-                    rusqlite::params![format!("p{i}@univ.example"), format!("p{i}@mail.example"), now],
-                )?;
-                let person = tx.last_insert_rowid();
-                tx.execute(
-                    "INSERT INTO cards (person_id, state, state_at, requested_at, csn, encoded_at, enabled_at)
-                     VALUES (?1, 'ENABLED', ?2, ?2, ?3, ?2, ?2)",
-                    rusqlite::params![person, now, format!("04{:012X}", i)],
-                )?;
-                outbox::enqueue(tx, "crous", "person", person, Timestamp::now())?;
-            }
-            Ok(())
-        })
-        .expect("seed");
-}
 
 fn peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -67,7 +43,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&dir.path().join("guichet.db")).expect("store");
     let fake = CrousFake::start("guichet", "s3cret");
-    seed(&store);
+    fakes::outbox_seed::enabled_cards(&store, PERSONS, 0, "crous");
     let service = CrousService {
         client: CrousClient::new(CrousSettings {
             api_url: fake.url(),

@@ -34,8 +34,7 @@ fn opts(services: &[Service]) -> CardOptions {
     }
 }
 
-fn crous_service(fake: &CrousFake, store: &Store) -> CrousService {
-    let _ = store;
+fn crous_service(fake: &CrousFake) -> CrousService {
     CrousService {
         client: CrousClient::new(CrousSettings {
             api_url: fake.url(),
@@ -187,7 +186,7 @@ async fn enable_queues_in_the_same_transaction_and_the_worker_sends_only_what_is
     let worker = Worker::new(
         store.clone(),
         Services {
-            crous: Some(Arc::new(crous_service(&fake, &store))),
+            crous: Some(Arc::new(crous_service(&fake))),
             ..Services::default()
         },
         limits(),
@@ -296,7 +295,7 @@ async fn students_are_never_downgraded_and_errors_follow_their_class() {
     let worker = Worker::new(
         store.clone(),
         Services {
-            crous: Some(Arc::new(crous_service(&fake, &store))),
+            crous: Some(Arc::new(crous_service(&fake))),
             ..Services::default()
         },
         limits(),
@@ -424,7 +423,7 @@ async fn offline_desks_keep_working_and_the_queue_drains_when_the_services_come_
     let worker = Worker::new(
         store.clone(),
         Services {
-            crous: Some(Arc::new(crous_service(&crous, &store))),
+            crous: Some(Arc::new(crous_service(&crous))),
             escr: Some(Arc::new(escr_service(&escr))),
             ..Services::default()
         },
@@ -557,7 +556,7 @@ async fn managers_tools_compare_patch_reopen_rules_and_migrations() {
     let o = opts(&[Service::Crous]);
     let p = person(&store, "tools@univ.example", None, "staff");
     enabled_card(&store, p, "04000000000030", &o);
-    let crous = Arc::new(crous_service(&fake, &store));
+    let crous = Arc::new(crous_service(&fake));
     let services = Services {
         crous: Some(crous.clone()),
         ..Services::default()

@@ -10,36 +10,9 @@ use std::time::{Duration, Instant};
 
 use guichet::store::Store;
 use guichet::store::outbox;
-use jiff::Timestamp;
 use support::crous_fake::CrousFake;
 
 const PERSONS: i64 = 1000;
-
-fn seed(store: &Store) {
-    let now = guichet::store::ts(Timestamp::now());
-    store
-        .write(|tx| {
-            for i in 0..PERSONS {
-                tx.execute(
-                    "INSERT INTO persons (eppn, surname, given_name, display_name, email, affiliation,
-                        due_date, folded_surname, folded_given, sort_key, source, created_at, updated_at)
-                     VALUES (?1, 'Martin', 'Léa', 'MARTIN Léa', ?2, 'staff', '2030-09-30', 'martin', 'lea',
-                        'martin lea', 'test', ?3, ?3)",
-                    rusqlite::params![format!("p{i}@univ.example"), format!("p{i}@mail.example"), now],
-                )?;
-                let person = tx.last_insert_rowid();
-                let csn = format!("04{:012X}", 0xA0_0000 + i);
-                tx.execute(
-                    "INSERT INTO cards (person_id, state, state_at, requested_at, csn, encoded_at, enabled_at)
-                     VALUES (?1, 'ENABLED', ?2, ?2, ?3, ?2, ?2)",
-                    rusqlite::params![person, now, csn],
-                )?;
-                outbox::enqueue(tx, "crous", "person", person, Timestamp::now())?;
-            }
-            Ok(())
-        })
-        .unwrap();
-}
 
 fn waiting(store: &Store) -> i64 {
     store.read(outbox::badge).unwrap().waiting
@@ -75,7 +48,7 @@ fn killed_workers_lose_nothing_and_send_nothing_twice() {
     )
     .unwrap();
     let store = Store::open(&data.join("guichet.db")).unwrap();
-    seed(&store);
+    support::outbox_seed::enabled_cards(&store, PERSONS, 0xA0_0000, "crous");
     assert_eq!(waiting(&store), PERSONS);
 
     // A small deterministic generator for the kill points (the test must replay the same way).

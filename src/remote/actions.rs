@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use reqwest::Method;
 use serde_json::Value;
 
-use super::crous::client::{describe, segment};
+use super::crous::client::{refused, segment};
 use super::crous::model::{PatchIdentifier, RightHolder};
 use super::crous::{CrousService, SERVICE as CROUS};
 use super::error::{Class, RemoteError};
@@ -20,9 +20,7 @@ use crate::store::outbox::{self, Item};
 use crate::store::remote::{self as rstore, PersonServices};
 use crate::store::{Store, StoreError};
 
-fn db(e: StoreError) -> RemoteError {
-    RemoteError::new(Class::Retry, "database", e.to_string(), "store")
-}
+use super::state::db_error as db;
 
 /// One line of the comparison: a field, Guichet's value, the service's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,27 +178,14 @@ pub async fn compare(
                 super::ldap_writeback::plan(&wb.templates, &subject, &wb.country_code);
             let remote = wb.entry_values(&subject).await?;
             let mut rows = Vec::new();
-            for (attr, value) in &add {
+            let wanted = add.iter().map(|v| ("+", v));
+            for (sign, (attr, value)) in wanted.chain(remove.iter().map(|v| ("−", v))) {
                 let present = remote
                     .as_ref()
                     .is_some_and(|r| r.contains(&(attr.clone(), value.clone())));
                 rows.push(Row {
                     field: attr.clone(),
-                    local: format!("+ {value}"),
-                    remote: if present {
-                        value.clone()
-                    } else {
-                        String::new()
-                    },
-                });
-            }
-            for (attr, value) in &remove {
-                let present = remote
-                    .as_ref()
-                    .is_some_and(|r| r.contains(&(attr.clone(), value.clone())));
-                rows.push(Row {
-                    field: attr.clone(),
-                    local: format!("− {value}"),
+                    local: format!("{sign} {value}"),
                     remote: if present {
                         value.clone()
                     } else {
@@ -231,12 +216,7 @@ async fn get_right_holder(crous: &CrousService, id: &str) -> Result<Option<Value
     match reply.status {
         200..=299 => Ok(reply.json()),
         404 => Ok(None),
-        _ => Err(RemoteError::new(
-            Class::Human,
-            &format!("HTTP {}", reply.status),
-            describe(&reply),
-            "GET /beforeizly/v1/rightholders/{id}",
-        )),
+        _ => Err(refused(&reply, "GET /beforeizly/v1/rightholders/{id}")),
     }
 }
 
@@ -270,15 +250,7 @@ pub async fn patch_identifier(
     if reply.ok() {
         return Ok(());
     }
-    let op = "PATCH /beforeizly/v1/rightholders/{id}";
-    Err(
-        super::http::transient(&reply, op, describe(&reply)).unwrap_or_else(|| {
-            let code = super::crous::model::api_error(&reply.body)
-                .code
-                .unwrap_or_else(|| format!("HTTP {}", reply.status));
-            RemoteError::new(Class::Human, &code, describe(&reply), op)
-        }),
-    )
+    Err(refused(&reply, "PATCH /beforeizly/v1/rightholders/{id}"))
 }
 
 /// After a manual identifier change: the person keeps the new identifier and is reconciled again.
@@ -343,16 +315,7 @@ pub async fn reopen(
         .await?;
     let op = "DELETE /beforeizly/v1/closed-rightholders/{id}";
     if !reply.ok() {
-        return Err(
-            super::http::transient(&reply, op, describe(&reply)).unwrap_or_else(|| {
-                RemoteError::new(
-                    Class::Human,
-                    &format!("HTTP {}", reply.status),
-                    describe(&reply),
-                    op,
-                )
-            }),
-        );
+        return Err(refused(&reply, op));
     }
     store
         .write(|tx| {
@@ -384,16 +347,7 @@ pub async fn refresh_rules(
                 .await?;
             if !reply.ok() {
                 let op = "GET /beforeizly/v1/crous/{id}/organization/{id}";
-                return Err(
-                    super::http::transient(&reply, op, describe(&reply)).unwrap_or_else(|| {
-                        RemoteError::new(
-                            Class::Human,
-                            &format!("HTTP {}", reply.status),
-                            describe(&reply),
-                            op,
-                        )
-                    }),
-                );
+                return Err(refused(&reply, op));
             }
             let rules =
                 tariff::rules_from_api(&reply.body, src.priority, &src.rne).map_err(|e| {

@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
 use ldap3::{Mod, Scope, SearchEntry};
-use sha2::{Digest, Sha256};
 
 use super::error::{Class, RemoteError};
 use super::ldap_template::{Placeholders, Template, values_for};
+use super::state as st;
 use crate::directory::client::{ConnectSettings, DirError, connect};
 use crate::domain::card::CardState;
 use crate::store::Store;
-use crate::store::remote::{self as rstore, Subject, SubjectCard};
+use crate::store::remote::{Subject, SubjectCard};
 
 pub const SERVICE: &str = "ldap";
 
@@ -168,30 +168,18 @@ impl Writeback {
         person: i64,
         now: Timestamp,
     ) -> Result<String, RemoteError> {
-        let db = |e: crate::store::StoreError| {
-            RemoteError::new(Class::Retry, "database", e.to_string(), "store")
-        };
-        let Some(s) = store.read(|c| rstore::subject(c, person)).map_err(db)? else {
+        let Some((s, mut state)) = st::load(store, SERVICE, person)? else {
             return Ok("person removed: nothing to write".into());
         };
         let Some(eppn) = s.eppn.clone() else {
             return Ok("no eppn: no directory entry to write".into());
         };
-        let mut state = store
-            .read(|c| rstore::remote_state(c, SERVICE, person))
-            .map_err(db)?;
         let (add, remove) = plan(&self.templates, &s, &self.country_code);
         if add.is_empty() && remove.is_empty() {
             return Ok("no card value to write".into());
         }
-        let fp: String = Sha256::digest(serde_json::json!([eppn, add, remove]).to_string())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let verify_due = state
-            .verified_at
-            .is_none_or(|v| now.duration_since(v) >= self.verify_every);
-        if state.fingerprint.as_deref() == Some(fp.as_str()) && !verify_due {
+        let fp = st::fingerprint(&serde_json::json!([eppn, add, remove]));
+        if st::unchanged(&state, &fp, st::verify_due(&state, now, self.verify_every)) {
             return Ok("unchanged: no call".into());
         }
         let mut ldap = connect(&self.connect)
@@ -263,9 +251,7 @@ impl Writeback {
         state.remote_id = Some(dn);
         state.fingerprint = Some(fp);
         state.verified_at = Some(now);
-        store
-            .write(|tx| rstore::save_remote_state(tx, SERVICE, person, &state))
-            .map_err(db)?;
+        st::save(store, SERVICE, person, &state)?;
         Ok(format!("{added} value(s) added, {removed} removed"))
     }
 }

@@ -13,4 +13,5 @@ pub mod ldap_template;
 pub mod ldap_writeback;
 pub mod patch_ids;
 pub mod setup;
+pub mod state;
 pub mod worker;

@@ -7,6 +7,7 @@ pub mod escr_fake;
 pub mod gui;
 pub mod http_fake;
 pub mod ipp;
+pub mod outbox_seed;
 pub mod pcscd;
 pub mod slapd;
 

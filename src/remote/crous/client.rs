@@ -168,6 +168,17 @@ pub fn describe(reply: &Reply) -> String {
     }
 }
 
+/// A refused call as an error: transient (429, 5xx: retried) or for a manager, with the API's code when the
+/// body gives one, else the status.
+pub fn refused(reply: &Reply, op: &str) -> RemoteError {
+    http::transient(reply, op, describe(reply)).unwrap_or_else(|| {
+        let code = api_error(&reply.body)
+            .code
+            .unwrap_or_else(|| format!("HTTP {}", reply.status));
+        RemoteError::new(Class::Human, &code, describe(reply), op)
+    })
+}
+
 /// Encodes one path segment (identifiers may hold `@`, spaces…).
 pub fn segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -8,7 +8,6 @@ use jiff::civil::DateTime;
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use reqwest::Method;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::client::{CrousClient, describe, operation, segment};
 use super::model::{CardPatch, PatchIdentifier, RightHolder, SmartCard, format_datetime};
@@ -18,9 +17,10 @@ use crate::domain::card::CardState;
 use crate::domain::tariff::{self, Rule, TariffInput};
 use crate::remote::error::{Class, RemoteError};
 use crate::remote::http::{self, Reply};
+use crate::remote::state as st;
 use crate::store::Store;
 use crate::store::encoding::CROUS_COUNTER_BEGIN;
-use crate::store::remote::{self as rstore, RemoteState, Subject};
+use crate::store::remote::{RemoteState, Subject};
 
 pub const SERVICE: &str = "crous";
 
@@ -170,15 +170,9 @@ impl CrousService {
         person: i64,
         now: Timestamp,
     ) -> Result<String, RemoteError> {
-        let db = |e: crate::store::StoreError| {
-            RemoteError::new(Class::Retry, "database", e.to_string(), "store")
-        };
-        let Some(s) = store.read(|c| rstore::subject(c, person)).map_err(db)? else {
+        let Some((s, mut state)) = st::load(store, SERVICE, person)? else {
             return Ok("person removed: nothing to send".into());
         };
-        let mut state = store
-            .read(|c| rstore::remote_state(c, SERVICE, person))
-            .map_err(db)?;
         if !self.opted_in(&s) {
             return Ok("CROUS option off: nothing sent".into());
         }
@@ -223,10 +217,8 @@ impl CrousService {
             })
             .collect();
         let fingerprint = fingerprint(&facts, &cards, self.options.ine_preferred);
-        let verify_due = state
-            .verified_at
-            .is_none_or(|v| now.duration_since(v) >= self.options.verify_every);
-        if state.fingerprint.as_deref() == Some(fingerprint.as_str()) && !verify_due {
+        let verify_due = st::verify_due(&state, now, self.options.verify_every);
+        if st::unchanged(&state, &fingerprint, verify_due) {
             return Ok("unchanged: no call".into());
         }
         let now_local = reconcile::local_now(now, &self.options.tz);
@@ -291,7 +283,7 @@ impl CrousService {
                 Err(e) => {
                     state.data["cards"] = card_data;
                     state.fingerprint = None;
-                    self.save(store, person, &state)?;
+                    st::save(store, SERVICE, person, &state)?;
                     return Err(e);
                 }
             }
@@ -304,18 +296,12 @@ impl CrousService {
         };
         // A recorded refusal is not "in line": the next change of the person tries again.
         state.fingerprint = outcome.is_none().then_some(fingerprint);
-        self.save(store, person, &state)?;
+        st::save(store, SERVICE, person, &state)?;
         match outcome {
             Some(e) => Err(e),
             None if done.is_empty() => Ok("right holder checked: up to date".into()),
             None => Ok(done.join("; ")),
         }
-    }
-
-    fn save(&self, store: &Store, person: i64, state: &RemoteState) -> Result<(), RemoteError> {
-        store
-            .write(|tx| rstore::save_remote_state(tx, SERVICE, person, state))
-            .map_err(|e| RemoteError::new(Class::Retry, "database", e.to_string(), "store"))
     }
 
     /// §2.8 steps 1–7; keeps the identifier in use and what was learned in `state`.
@@ -606,7 +592,7 @@ fn soft_or_err(e: RemoteError) -> Result<Holder, RemoteError> {
 /// The fingerprint of what is pushed: the person's facts, the identifier preference and the followed
 /// cards' states.
 fn fingerprint(f: &PersonFacts<'_>, cards: &[Value], ine_preferred: bool) -> String {
-    let v = json!([
+    st::fingerprint(&json!([
         f.eppn,
         f.ine,
         f.first_name,
@@ -619,7 +605,5 @@ fn fingerprint(f: &PersonFacts<'_>, cards: &[Value], ine_preferred: bool) -> Str
         f.id_rate,
         ine_preferred,
         cards
-    ]);
-    let digest = Sha256::digest(v.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    ]))
 }

@@ -8,7 +8,6 @@
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use reqwest::Method;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::client::{EscrClient, error_code, operation};
 use crate::config::opted_in_by_default;
@@ -17,8 +16,9 @@ use crate::remote::crous::reconcile::DEFAULT_DUE;
 use crate::remote::error::{Class, RemoteError};
 use crate::remote::escr_model::{self, CardFacts, EscCard, EscPerson};
 use crate::remote::http::{self, Reply};
+use crate::remote::state as st;
 use crate::store::Store;
-use crate::store::remote::{self as rstore, RemoteState, Subject, SubjectCard};
+use crate::store::remote::{RemoteState, Subject, SubjectCard};
 
 pub const SERVICE: &str = "escr";
 
@@ -119,15 +119,9 @@ impl EscrService {
         person: i64,
         now: Timestamp,
     ) -> Result<String, RemoteError> {
-        let db = |e: crate::store::StoreError| {
-            RemoteError::new(Class::Retry, "database", e.to_string(), "store")
-        };
-        let Some(s) = store.read(|c| rstore::subject(c, person)).map_err(db)? else {
+        let Some((s, mut state)) = st::load(store, SERVICE, person)? else {
             return Ok("person removed: nothing to send".into());
         };
-        let mut state = store
-            .read(|c| rstore::remote_state(c, SERVICE, person))
-            .map_err(db)?;
         let opted = s
             .options
             .escr
@@ -171,11 +165,9 @@ impl EscrService {
             .map(|c| self.card(&s, c, &esi, &pic))
             .collect();
         let states: Vec<&str> = followed.iter().map(|c| c.state.as_str()).collect();
-        let fp = fingerprint(&json!([opted, person_body, cards, states]));
-        let verify_due = state
-            .verified_at
-            .is_none_or(|v| now.duration_since(v) >= self.options.verify_every);
-        if state.fingerprint.as_deref() == Some(fp.as_str()) && !verify_due {
+        let fp = st::fingerprint(&json!([opted, person_body, cards, states]));
+        let verify_due = st::verify_due(&state, now, self.options.verify_every);
+        if st::unchanged(&state, &fp, verify_due) {
             return Ok("unchanged: no call".into());
         }
         if !state.data.is_object() {
@@ -227,7 +219,7 @@ impl EscrService {
                     // SE-0000: another organisation's person; nothing of ours can be sent.
                     state.fingerprint = None;
                     state.verified_at = Some(now);
-                    self.save(store, person, &state)?;
+                    st::save(store, SERVICE, person, &state)?;
                     return Err(e);
                 }
                 Err(e) => return self.fail(store, person, &mut state, e),
@@ -252,7 +244,7 @@ impl EscrService {
         state.remote_id = Some(esi);
         state.verified_at = Some(now);
         state.fingerprint = Some(fp);
-        self.save(store, person, &state)?;
+        st::save(store, SERVICE, person, &state)?;
         Ok(if done.is_empty() {
             "router checked: up to date".into()
         } else {
@@ -268,7 +260,7 @@ impl EscrService {
         e: RemoteError,
     ) -> Result<String, RemoteError> {
         state.fingerprint = None;
-        self.save(store, person, state)?;
+        st::save(store, SERVICE, person, state)?;
         Err(e)
     }
 
@@ -334,17 +326,4 @@ impl EscrService {
             Ok(Err(refusal(&reply, &operation(&Method::PUT, &path))))
         }
     }
-
-    fn save(&self, store: &Store, person: i64, state: &RemoteState) -> Result<(), RemoteError> {
-        store
-            .write(|tx| rstore::save_remote_state(tx, SERVICE, person, state))
-            .map_err(|e| RemoteError::new(Class::Retry, "database", e.to_string(), "store"))
-    }
-}
-
-fn fingerprint(v: &Value) -> String {
-    Sha256::digest(v.to_string().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
