@@ -28,7 +28,10 @@ fn main() -> ExitCode {
         }
     };
     let result = match args.command {
-        Some(cmd) => cli::run(&mut env, cmd),
+        Some(cmd) => {
+            restore_sigpipe();
+            cli::run(&mut env, cmd)
+        }
         None => guichet::gui::run(env, args.bench_startup, started),
     };
     match result {
@@ -37,5 +40,16 @@ fn main() -> ExitCode {
             eprintln!("guichet: {msg}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// A command's output piped into `head` or `less` ends quietly when the reader closes the pipe, as other
+/// command-line tools do, instead of a "failed printing to stdout" panic (Rust ignores SIGPIPE by
+/// default). Only for the command line: the window keeps the default.
+fn restore_sigpipe() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `signal` only changes the process-wide disposition; SIG_DFL is a valid one.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

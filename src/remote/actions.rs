@@ -16,6 +16,7 @@ use super::ldap_writeback::SERVICE as LDAP;
 use super::worker::Services;
 use crate::config::RuleSource;
 use crate::domain::tariff;
+use crate::fl;
 use crate::store::outbox::{self, Item};
 use crate::store::remote::{self as rstore, PersonServices};
 use crate::store::{Store, StoreError};
@@ -92,16 +93,23 @@ pub async fn compare(
     let subject = store
         .read(|c| rstore::subject(c, person))
         .map_err(db)?
-        .ok_or_else(|| RemoteError::config("not-found", format!("person {person}")))?;
+        .ok_or_else(|| {
+            RemoteError::config(
+                "not-found",
+                fl!("remote-err-person-not-found", person = person),
+            )
+        })?;
     let state = store
         .read(|c| rstore::remote_state(c, service, person))
         .map_err(db)?;
     match service {
         CROUS => {
-            let crous = services
-                .crous
-                .as_ref()
-                .ok_or_else(|| RemoteError::config("not-configured", CROUS))?;
+            let crous = services.crous.as_ref().ok_or_else(|| {
+                RemoteError::config(
+                    "not-configured",
+                    fl!("remote-err-not-configured", service = CROUS),
+                )
+            })?;
             let local = crous.local_view(&subject, &state, now);
             // §2.13: the records found by the saved identifier, the INE and the eppn.
             let mut tried = Vec::new();
@@ -133,10 +141,12 @@ pub async fn compare(
             })
         }
         ESCR => {
-            let escr = services
-                .escr
-                .as_ref()
-                .ok_or_else(|| RemoteError::config("not-configured", ESCR))?;
+            let escr = services.escr.as_ref().ok_or_else(|| {
+                RemoteError::config(
+                    "not-configured",
+                    fl!("remote-err-not-configured", service = ESCR),
+                )
+            })?;
             let Some((person_body, cards)) = escr.local_view(&subject, &state) else {
                 return Ok(Comparison {
                     remote_missing: true,
@@ -170,10 +180,12 @@ pub async fn compare(
             })
         }
         LDAP => {
-            let wb = services
-                .ldap
-                .as_ref()
-                .ok_or_else(|| RemoteError::config("not-configured", LDAP))?;
+            let wb = services.ldap.as_ref().ok_or_else(|| {
+                RemoteError::config(
+                    "not-configured",
+                    fl!("remote-err-not-configured", service = LDAP),
+                )
+            })?;
             let (add, remove) =
                 super::ldap_writeback::plan(&wb.templates, &subject, &wb.country_code);
             let remote = wb.entry_values(&subject).await?;
@@ -199,7 +211,10 @@ pub async fn compare(
                 remote_missing: remote.is_none(),
             })
         }
-        other => Err(RemoteError::config("unknown-service", other.to_string())),
+        other => Err(RemoteError::config(
+            "unknown-service",
+            fl!("remote-err-unknown-service", service = other.to_string()),
+        )),
     }
 }
 
@@ -300,14 +315,17 @@ pub async fn reopen(
     let subject = store
         .read(|c| rstore::subject(c, person))
         .map_err(db)?
-        .ok_or_else(|| RemoteError::config("not-found", format!("person {person}")))?;
+        .ok_or_else(|| {
+            RemoteError::config(
+                "not-found",
+                fl!("remote-err-person-not-found", person = person),
+            )
+        })?;
     let id = state
         .remote_id
         .or(subject.ine)
         .or(subject.eppn)
-        .ok_or_else(|| {
-            RemoteError::config("no-identifier", "the person has neither INE nor eppn")
-        })?;
+        .ok_or_else(|| RemoteError::config("no-identifier", fl!("remote-err-no-identifier")))?;
     let path = format!("/closed-rightholders/{}", segment(&id));
     let reply = crous
         .client

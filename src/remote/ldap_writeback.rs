@@ -14,6 +14,7 @@ use super::ldap_template::{Placeholders, Template, values_for};
 use super::state as st;
 use crate::directory::client::{ConnectSettings, DirError, connect};
 use crate::domain::card::CardState;
+use crate::fl;
 use crate::store::Store;
 use crate::store::remote::{Subject, SubjectCard};
 
@@ -169,18 +170,18 @@ impl Writeback {
         now: Timestamp,
     ) -> Result<String, RemoteError> {
         let Some((s, mut state)) = st::load(store, SERVICE, person)? else {
-            return Ok("person removed: nothing to write".into());
+            return Ok(fl!("remote-done-ldap-person-removed"));
         };
         let Some(eppn) = s.eppn.clone() else {
-            return Ok("no eppn: no directory entry to write".into());
+            return Ok(fl!("remote-done-no-eppn"));
         };
         let (add, remove) = plan(&self.templates, &s, &self.country_code);
         if add.is_empty() && remove.is_empty() {
-            return Ok("no card value to write".into());
+            return Ok(fl!("remote-done-no-card-value"));
         }
         let fp = st::fingerprint(&serde_json::json!([eppn, add, remove]));
         if st::unchanged(&state, &fp, st::verify_due(&state, now, self.verify_every)) {
-            return Ok("unchanged: no call".into());
+            return Ok(fl!("remote-done-unchanged"));
         }
         let mut ldap = connect(&self.connect)
             .await
@@ -199,7 +200,7 @@ impl Writeback {
             })?;
         let Some(entry) = entries.into_iter().next() else {
             let _ = ldap.unbind().await;
-            return Ok("no directory entry for this person: nothing written".into());
+            return Ok(fl!("remote-done-no-entry"));
         };
         let dn = SearchEntry::construct(entry).dn;
         let (mut added, mut removed) = (0, 0);
@@ -252,6 +253,10 @@ impl Writeback {
         state.fingerprint = Some(fp);
         state.verified_at = Some(now);
         st::save(store, SERVICE, person, &state)?;
-        Ok(format!("{added} value(s) added, {removed} removed"))
+        Ok(fl!(
+            "remote-done-ldap-values",
+            added = added,
+            removed = removed
+        ))
     }
 }

@@ -15,3 +15,17 @@ pub mod patch_ids;
 pub mod setup;
 pub mod state;
 pub mod worker;
+
+/// What one remote call did to a card or a router person, for the queue's result line (worded by
+/// `ui_text::card_step` and `ui_text::person_step`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Added,
+    Revalidated,
+    Invalidated,
+    AlreadyInvalid,
+    Revoked,
+    Updated,
+    Created,
+    UpToDate,
+}

@@ -22,11 +22,10 @@ fn secret(s: Secret) -> Result<String, RemoteError> {
         Ok(Some(v)) => Ok(v),
         Ok(None) => Err(RemoteError::config(
             "credentials",
-            format!(
-                "the secret {} is not in the keyring (Settings → Services, or `guichet secret set {}`, or {})",
-                s.name(),
-                s.name(),
-                s.env_var()
+            crate::fl!(
+                "remote-err-missing-secret",
+                name = s.name(),
+                env = s.env_var()
             ),
         )),
         Err(e) => Err(RemoteError::config("keyring", e.to_string())),
@@ -94,10 +93,7 @@ pub fn writeback(cfg: &Config) -> Result<Writeback, RemoteError> {
         .or_else(|| cfg.directory.url.clone())
         .filter(|u| !u.trim().is_empty())
         .ok_or_else(|| {
-            RemoteError::config(
-                "not-configured",
-                "writeback.url (or directory.url) is empty",
-            )
+            RemoteError::config("not-configured", crate::fl!("remote-err-writeback-url"))
         })?;
     let base = w
         .base
@@ -105,10 +101,7 @@ pub fn writeback(cfg: &Config) -> Result<Writeback, RemoteError> {
         .or_else(|| cfg.directory.people_base.clone())
         .filter(|b| !b.trim().is_empty())
         .ok_or_else(|| {
-            RemoteError::config(
-                "not-configured",
-                "writeback.base (or directory.people_base) is empty",
-            )
+            RemoteError::config("not-configured", crate::fl!("remote-err-writeback-base"))
         })?;
     let bind_dn = w.bind_dn.clone().filter(|d| !d.trim().is_empty());
     let password = match bind_dn {

@@ -150,7 +150,10 @@ impl Worker {
                 Some(s) => s.reconcile(&self.store, person, now).await,
                 None => Err(not_configured(service)),
             },
-            other => Err(RemoteError::config("unknown-service", other.to_string())),
+            other => Err(RemoteError::config(
+                "unknown-service",
+                crate::fl!("remote-err-unknown-service", service = other.to_string()),
+            )),
         }
     }
 
@@ -379,7 +382,7 @@ fn owner_is_dead(owner: &str) -> bool {
 fn not_configured(service: &str) -> RemoteError {
     RemoteError::config(
         "not-configured",
-        format!("the {service} service is not configured on this desk"),
+        crate::fl!("remote-err-not-configured", service = service.to_string()),
     )
 }
 

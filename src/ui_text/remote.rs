@@ -2,6 +2,7 @@
 //! computed CROUS tariff.
 
 use crate::fl;
+use crate::remote::Effect;
 use crate::remote::error::{Class, RemoteError};
 use crate::store::remote::StoredRule;
 
@@ -40,4 +41,27 @@ pub fn tariff_line(company: i64, rate: i64, rule: Option<&StoredRule>) -> String
         ),
         None => fl!("tariff-line-default", company = company, rate = rate),
     }
+}
+
+fn effect(s: Effect) -> String {
+    match s {
+        Effect::Added => fl!("remote-step-added"),
+        Effect::Revalidated => fl!("remote-step-revalidated"),
+        Effect::Invalidated => fl!("remote-step-invalidated"),
+        Effect::AlreadyInvalid => fl!("remote-step-already-invalid"),
+        Effect::Revoked => fl!("remote-step-revoked"),
+        Effect::Updated => fl!("remote-step-updated"),
+        Effect::Created => fl!("remote-step-created"),
+        Effect::UpToDate => fl!("remote-step-up-to-date"),
+    }
+}
+
+/// "card 12: added" in the queue's result line.
+pub fn card_step(card: i64, s: Effect) -> String {
+    fl!("remote-done-card", card = card, step = effect(s))
+}
+
+/// "person created" in the queue's result line.
+pub fn person_step(s: Effect) -> String {
+    fl!("remote-done-person", step = effect(s))
 }

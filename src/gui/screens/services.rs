@@ -52,6 +52,7 @@ fn sections() -> [(String, &'static [&'static str], &'static [Secret]); 4] {
             fl!("svc-escr"),
             &[
                 "escr.enabled",
+                "card.pic",
                 "escr.api_url",
                 "escr.country_code",
                 "escr.opt_in",
@@ -101,6 +102,7 @@ fn label(key: &str) -> String {
         "escr.country_code" => fl!("svc-country"),
         "escr.card_type" => fl!("svc-card-type"),
         "escr.processor" => fl!("svc-processor"),
+        "card.pic" => fl!("svc-pic"),
         "writeback.enabled" => fl!("svc-writeback-enabled"),
         "writeback.url" => fl!("svc-wb-url"),
         "writeback.tls" => fl!("svc-wb-tls"),
@@ -333,7 +335,7 @@ impl State {
                 .into();
         }
         if key == "writeback.tls" {
-            let mut r = Row::new().spacing(6).push(name);
+            let mut r = Row::new().spacing(8).push(name);
             for (mode, l) in [
                 ("starttls", fl!("dir-tls-starttls")),
                 ("none", fl!("dir-tls-none")),
@@ -358,6 +360,7 @@ impl State {
                 .size(13)
                 .padding(6)
         ]
+        .spacing(8)
         .align_y(Alignment::Center)
         .into()
     }
@@ -388,7 +391,7 @@ impl State {
                 .on_submit(Message::Save)
                 .size(13)
                 .padding(6)
-                .width(Length::Fixed(300.0)),
+                .width(Length::Fill),
             if warn {
                 note.style(theme::warning_text)
             } else {

@@ -89,7 +89,7 @@ impl CrousClient {
                 RemoteError::new(
                     Class::Retry,
                     "bad-token",
-                    "the token server answered without access_token",
+                    crate::fl!("remote-err-bad-token"),
                     op,
                 )
             })?;

@@ -15,6 +15,8 @@ use super::reconcile::{self, CNRS_COMPANY, PersonFacts, Plan, STUDENT_COMPANY};
 use crate::config::opted_in_by_default;
 use crate::domain::card::CardState;
 use crate::domain::tariff::{self, Rule, TariffInput};
+use crate::fl;
+use crate::remote::Effect;
 use crate::remote::error::{Class, RemoteError};
 use crate::remote::http::{self, Reply};
 use crate::remote::state as st;
@@ -171,10 +173,10 @@ impl CrousService {
         now: Timestamp,
     ) -> Result<String, RemoteError> {
         let Some((s, mut state)) = st::load(store, SERVICE, person)? else {
-            return Ok("person removed: nothing to send".into());
+            return Ok(fl!("remote-done-person-removed"));
         };
         if !self.opted_in(&s) {
-            return Ok("CROUS option off: nothing sent".into());
+            return Ok(fl!("remote-done-crous-off"));
         }
         let followed: Vec<_> = s
             .cards
@@ -187,21 +189,15 @@ impl CrousService {
             })
             .collect();
         if followed.is_empty() {
-            return Ok("no enabled, disabled or expired card: nothing sent".into());
+            return Ok(fl!("remote-done-no-followed-card"));
         }
         if s.email.is_none() {
-            return Err(RemoteError::config(
-                "no-email",
-                "CROUS requires an e-mail address; the directory gives none for this person",
-            ));
+            return Err(RemoteError::config("no-email", fl!("remote-err-no-email")));
         }
         if let Some(c) = followed.iter().find(|c| c.csn.is_none()) {
             return Err(RemoteError::config(
                 "no-crous-card",
-                format!(
-                    "card {} has no chip serial number: it cannot be sent to CROUS",
-                    c.id
-                ),
+                fl!("remote-err-no-csn", card = c.id),
             ));
         }
         let facts = self.facts(&s, &state);
@@ -219,7 +215,7 @@ impl CrousService {
         let fingerprint = fingerprint(&facts, &cards, self.options.ine_preferred);
         let verify_due = st::verify_due(&state, now, self.options.verify_every);
         if st::unchanged(&state, &fingerprint, verify_due) {
-            return Ok("unchanged: no call".into());
+            return Ok(fl!("remote-done-unchanged"));
         }
         let now_local = reconcile::local_now(now, &self.options.tz);
 
@@ -228,9 +224,7 @@ impl CrousService {
             // No account is known (refused or not created): no card can be sent.
             return Err(match holder {
                 Holder::Ko(e) | Holder::Blocked(e) => e,
-                Holder::Ok => {
-                    RemoteError::config("no-identifier", "the person has neither INE nor eppn")
-                }
+                Holder::Ok => RemoteError::config("no-identifier", fl!("remote-err-no-identifier")),
             });
         };
         let mut card_data = state.data.get("cards").cloned().unwrap_or(json!({}));
@@ -274,7 +268,7 @@ impl CrousService {
             match result {
                 Ok((how, mark)) => {
                     card_data[&key] = json!(mark);
-                    done.push(format!("card {}: {how}", c.id));
+                    done.push(crate::ui_text::card_step(c.id, how));
                 }
                 Err(e) if e.class == Class::GiveUp => {
                     card_data[&key] = json!(format!("refused {}", e.code));
@@ -299,7 +293,7 @@ impl CrousService {
         st::save(store, SERVICE, person, &state)?;
         match outcome {
             Some(e) => Err(e),
-            None if done.is_empty() => Ok("right holder checked: up to date".into()),
+            None if done.is_empty() => Ok(fl!("remote-done-crous-checked")),
             None => Ok(done.join("; ")),
         }
     }
@@ -320,7 +314,7 @@ impl CrousService {
             else {
                 return Err(RemoteError::config(
                     "no-identifier",
-                    "the person has neither INE nor eppn",
+                    fl!("remote-err-no-identifier"),
                 ));
             };
             let path = format!("/rightholders/{}", segment(&first));
@@ -352,7 +346,7 @@ impl CrousService {
                         return Ok(Holder::Blocked(RemoteError::new(
                             Class::GiveUp,
                             "KO_BLOCKED",
-                            "the person's rights have ended: no CROUS account is created",
+                            fl!("remote-err-rights-ended"),
                             "POST /beforeizly/v1/rightholders",
                         )));
                     }
@@ -397,7 +391,7 @@ impl CrousService {
             Plan::WouldDowngradeStudent => Ok(Holder::Blocked(RemoteError::new(
                 Class::GiveUp,
                 "KO_BLOCKED",
-                "CROUS holds this person as a student (société 10): Guichet does not downgrade a student",
+                fl!("remote-err-no-downgrade"),
                 "PUT /beforeizly/v1/rightholders/{id}",
             ))),
             Plan::Put {
@@ -478,7 +472,7 @@ impl CrousService {
         csn: &str,
         encoded_at: Option<Timestamp>,
         now: DateTime,
-    ) -> Result<&'static str, RemoteError> {
+    ) -> Result<Effect, RemoteError> {
         let base = format!("/rightholders/{}/smartcard", segment(holder));
         let path = format!("{base}/{}", segment(zdc));
         let reply = self
@@ -505,7 +499,7 @@ impl CrousService {
                     .call(Method::POST, &base, Some(&card), None)
                     .await?;
                 if reply.ok() {
-                    Ok("added")
+                    Ok(Effect::Added)
                 } else {
                     Err(refusal(
                         Step::PostCard,
@@ -525,7 +519,7 @@ impl CrousService {
                     )
                     .await?;
                 if reply.ok() {
-                    Ok("revalidated")
+                    Ok(Effect::Revalidated)
                 } else {
                     Err(refusal(
                         Step::Revalidate,
@@ -551,7 +545,7 @@ impl CrousService {
         csn: &str,
         reason: &str,
         now: DateTime,
-    ) -> Result<&'static str, RemoteError> {
+    ) -> Result<Effect, RemoteError> {
         let path = format!(
             "/rightholders/{}/smartcard/{}",
             segment(holder),
@@ -567,11 +561,11 @@ impl CrousService {
             )
             .await?;
         if reply.ok() {
-            return Ok("invalidated");
+            return Ok(Effect::Invalidated);
         }
         let code = super::model::api_error(&reply.body).code;
         if reply.status == 404 || (reply.status == 422 && code.as_deref() == Some("-9")) {
-            return Ok("already invalid");
+            return Ok(Effect::AlreadyInvalid);
         }
         Err(refusal(
             Step::Invalidate,

@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 use super::client::{EscrClient, error_code, operation};
 use crate::config::opted_in_by_default;
 use crate::domain::card::CardState;
+use crate::fl;
+use crate::remote::Effect;
 use crate::remote::crous::reconcile::DEFAULT_DUE;
 use crate::remote::error::{Class, RemoteError};
 use crate::remote::escr_model::{self, CardFacts, EscCard, EscPerson};
@@ -120,23 +122,20 @@ impl EscrService {
         now: Timestamp,
     ) -> Result<String, RemoteError> {
         let Some((s, mut state)) = st::load(store, SERVICE, person)? else {
-            return Ok("person removed: nothing to send".into());
+            return Ok(fl!("remote-done-person-removed"));
         };
         let opted = s
             .options
             .escr
             .unwrap_or_else(|| opted_in_by_default(&self.options.opt_in, &s.affiliation));
         if !opted && state.remote_id.is_none() {
-            return Ok("European card option off: nothing sent".into());
+            return Ok(fl!("remote-done-escr-off"));
         }
         let Some(esi) = self.esi_of(&s, &state) else {
-            return Ok("no INE: no European Student Card".into());
+            return Ok(fl!("remote-done-no-ine"));
         };
         let Some(pic) = self.pic_of(&s) else {
-            return Err(RemoteError::config(
-                "no-pic",
-                "the institution PIC (card.pic) is not set",
-            ));
+            return Err(RemoteError::config("no-pic", fl!("remote-err-no-pic")));
         };
         let followed: Vec<&SubjectCard> = s
             .cards
@@ -150,7 +149,7 @@ impl EscrService {
             })
             .collect();
         if followed.is_empty() && state.remote_id.is_none() {
-            return Ok("no card with an ESCN to send".into());
+            return Ok(fl!("remote-done-no-escn-card"));
         }
         let person_body = escr_model::build_person(
             &esi,
@@ -168,7 +167,7 @@ impl EscrService {
         let fp = st::fingerprint(&json!([opted, person_body, cards, states]));
         let verify_due = st::verify_due(&state, now, self.options.verify_every);
         if st::unchanged(&state, &fp, verify_due) {
-            return Ok("unchanged: no call".into());
+            return Ok(fl!("remote-done-unchanged"));
         }
         if !state.data.is_object() {
             state.data = json!({});
@@ -197,7 +196,7 @@ impl EscrService {
                 );
             }
             state.data["cards"][&key] = json!("deleted");
-            done.push(format!("card {}: revoked", c.id));
+            done.push(crate::ui_text::card_step(c.id, Effect::Revoked));
         }
         if (!any_enabled && any_caduc) || !opted {
             // §3.7: a card going CADUC deletes the router person (404/403 tolerated).
@@ -211,10 +210,10 @@ impl EscrService {
                     refusal(&reply, &operation(&Method::DELETE, &path)),
                 );
             }
-            done.push("person removed from the router".into());
+            done.push(fl!("remote-done-router-person-removed"));
         } else {
             match self.person(&esi, &person_body).await? {
-                Ok(how) => done.push(format!("person {how}")),
+                Ok(how) => done.push(crate::ui_text::person_step(how)),
                 Err(e) if e.class == Class::GiveUp => {
                     // SE-0000: another organisation's person; nothing of ours can be sent.
                     state.fingerprint = None;
@@ -235,7 +234,7 @@ impl EscrService {
                 match self.post_card(body).await? {
                     Ok(how) => {
                         state.data["cards"][&key] = json!("active");
-                        done.push(format!("card {}: {how}", c.id));
+                        done.push(crate::ui_text::card_step(c.id, how));
                     }
                     Err(e) => return self.fail(store, person, &mut state, e),
                 }
@@ -246,7 +245,7 @@ impl EscrService {
         state.fingerprint = Some(fp);
         st::save(store, SERVICE, person, &state)?;
         Ok(if done.is_empty() {
-            "router checked: up to date".into()
+            fl!("remote-done-escr-checked")
         } else {
             done.join("; ")
         })
@@ -269,7 +268,7 @@ impl EscrService {
         &self,
         esi: &str,
         body: &EscPerson,
-    ) -> Result<Result<&'static str, RemoteError>, RemoteError> {
+    ) -> Result<Result<Effect, RemoteError>, RemoteError> {
         let path = format!("/persons/{}", seg(esi));
         let reply = self.client.call::<()>(Method::GET, &path, None).await?;
         let (code, message) = error_code(&reply);
@@ -277,7 +276,7 @@ impl EscrService {
             return Ok(Err(RemoteError::new(
                 Class::GiveUp,
                 "SE-0000",
-                format!("this person belongs to another organisation: {message}"),
+                fl!("remote-err-other-organisation", message = message),
                 &operation(&Method::GET, &path),
             )));
         }
@@ -287,7 +286,7 @@ impl EscrService {
                 .call(Method::POST, "/persons", Some(body))
                 .await?;
             if reply.ok() || error_code(&reply).0.as_deref() == Some("ER-0019") {
-                return Ok(Ok("created"));
+                return Ok(Ok(Effect::Created));
             }
             return Ok(Err(refusal(&reply, "POST /persons")));
         }
@@ -296,24 +295,21 @@ impl EscrService {
         }
         let remote: Value = reply.json().unwrap_or(Value::Null);
         if !escr_model::person_differs(body, &remote) {
-            return Ok(Ok("up to date"));
+            return Ok(Ok(Effect::UpToDate));
         }
         let reply = self.client.call(Method::PUT, &path, Some(body)).await?;
         if reply.ok() {
-            Ok(Ok("updated"))
+            Ok(Ok(Effect::Updated))
         } else {
             Ok(Err(refusal(&reply, &operation(&Method::PUT, &path))))
         }
     }
 
     /// POST; `ER-0002` (the card exists) → PUT.
-    async fn post_card(
-        &self,
-        body: &EscCard,
-    ) -> Result<Result<&'static str, RemoteError>, RemoteError> {
+    async fn post_card(&self, body: &EscCard) -> Result<Result<Effect, RemoteError>, RemoteError> {
         let reply = self.client.call(Method::POST, "/cards", Some(body)).await?;
         if reply.ok() {
-            return Ok(Ok("added"));
+            return Ok(Ok(Effect::Added));
         }
         if error_code(&reply).0.as_deref() != Some("ER-0002") {
             return Ok(Err(refusal(&reply, "POST /cards")));
@@ -321,7 +317,7 @@ impl EscrService {
         let path = format!("/cards/{}", seg(&body.card_number));
         let reply = self.client.call(Method::PUT, &path, Some(body)).await?;
         if reply.ok() {
-            Ok(Ok("updated"))
+            Ok(Ok(Effect::Updated))
         } else {
             Ok(Err(refusal(&reply, &operation(&Method::PUT, &path))))
         }

@@ -78,8 +78,8 @@ impl State {
             .push(self.filter_bar())
             .push(self.bulk_actions());
         let body = row![
-            container(self.list()).width(Length::FillPortion(3)),
-            container(self.detail()).width(Length::FillPortion(2)),
+            container(self.list()).width(Length::FillPortion(1)),
+            container(self.detail()).width(Length::FillPortion(1)),
         ]
         .spacing(16)
         .height(Length::Fill);
@@ -87,7 +87,7 @@ impl State {
     }
 
     fn counts_table(&self) -> Element<'_, Message> {
-        let cell = |s: String| text(s).size(13).width(Length::Fixed(110.0));
+        let cell = |s: String| text(s).size(13).width(Length::FillPortion(1));
         let mut header = Row::new().spacing(4).push(
             button(text(fl!("queue-all-services")).size(13))
                 .on_press(Message::Service(None))
@@ -113,7 +113,7 @@ impl State {
             let on = self.service.as_deref() == Some(c.service.as_str());
             let human = text(c.needs_human.to_string())
                 .size(13)
-                .width(Length::Fixed(110.0));
+                .width(Length::FillPortion(1));
             let human = if c.needs_human > 0 {
                 human.style(text::danger)
             } else {
@@ -186,13 +186,22 @@ impl State {
                 .padding(5)
                 .width(Length::Fixed(w))
         };
+        // States and dates on the first line, code, blocking and person on the second: two lines at
+        // the usual window width, wrapping on a narrow one.
+        let states = states
+            .push(iced::widget::space::horizontal())
+            .push(input(fl!("queue-from"), &self.from, Field::From, 120.0))
+            .push(input(fl!("queue-to"), &self.to, Field::To, 120.0));
         let second = row![
             small(fl!("queue-error-code")),
             code,
             blocking,
-            input(fl!("queue-person"), &self.person, Field::Person, 220.0).id(PERSON_ID),
-            input(fl!("queue-from"), &self.from, Field::From, 120.0),
-            input(fl!("queue-to"), &self.to, Field::To, 120.0),
+            text_input(&fl!("queue-person"), &self.person)
+                .on_input(|s| Message::Edit(Field::Person, s))
+                .size(13)
+                .padding(5)
+                .width(Length::Fill)
+                .id(PERSON_ID),
         ]
         .spacing(8)
         .align_y(Alignment::Center);
@@ -221,6 +230,7 @@ impl State {
         if let Some(c) = &i.error_code {
             line.push(c.clone());
         }
+        line.push(when(&i.updated_at));
         let content = column![
             text(i.person.clone()).size(14),
             text(line.join(" · ")).size(12),
@@ -277,8 +287,10 @@ impl State {
             (fl!("queue-d-tries"), i.tries.to_string()),
             (fl!("queue-d-created"), when(&i.created_at)),
             (fl!("queue-d-updated"), when(&i.updated_at)),
-            (fl!("queue-d-next"), when(&i.next_attempt_at)),
         ];
+        if matches!(i.status.as_str(), "pending" | "failed_retrying") {
+            facts.push((fl!("queue-d-next"), when(&i.next_attempt_at)));
+        }
         if let Some(e) = &i.eppn {
             facts.insert(1, ("eppn".into(), e.clone()));
         }
@@ -304,6 +316,15 @@ impl State {
         }
         if let Some(e) = &i.error {
             col = col.push(notice(e.clone(), i.status == "needs_human"));
+            let next = match i.status.as_str() {
+                "needs_human" => Some(fl!("queue-hint-human")),
+                "failed_retrying" => Some(fl!("queue-hint-retry")),
+                "gave_up" => Some(fl!("queue-hint-recorded")),
+                _ => None,
+            };
+            if let Some(n) = next {
+                col = col.push(small(n));
+            }
         }
         col = col.push(self.item_actions(&i.service));
         if let Some(p) = &self.patch {
@@ -340,7 +361,10 @@ impl State {
             );
         }
         col = col.push(text(fl!("queue-live")).size(16)).push(self.live());
-        scrollable(col).height(Length::Fill).into()
+        // Room on the right so the scroll bar never covers a button or a value.
+        scrollable(col.padding(iced::Padding::ZERO.right(14)))
+            .height(Length::Fill)
+            .into()
     }
 
     fn item_actions(&self, service: &str) -> Element<'_, Message> {
