@@ -7,6 +7,7 @@ pub mod directory;
 pub mod domain;
 pub mod gui;
 pub mod i18n;
+pub mod library;
 pub mod nfc;
 pub mod production;
 pub mod remote;

@@ -30,6 +30,8 @@ mod production_render;
 pub use production_render::*;
 mod remote;
 pub use remote::*;
+mod library;
+pub use library::*;
 mod integrations;
 pub use integrations::*;
 

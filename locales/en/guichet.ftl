@@ -1027,3 +1027,21 @@ rules-no-sources = No rule source is set: fill in “Tariff rule sources” abov
 rules-bad-source = “{ $source }” is not a rule source: write NUMERO_CROUS/RNE or NUMERO_CROUS/RNE/PRIORITY.
 queue-service-disabled = { $service } is switched off on this desk: the live values cannot be read (Settings → Services).
 svc-bad-token-url = “{ $value }” is not a token server address: it starts with https:// (or http://).
+
+# --- school files ---
+err-file-empty = { $file } is empty. Choose the file exported by the application.
+err-file-binary = { $file } is not a text file (it may be a spreadsheet or an archive). Export it as CSV or XML, then load it again.
+err-file-encoding = { $file }, line { $line }: the text is not valid { $charset }. Save the file again in { $charset }, or without an encoding declaration.
+err-file-charset = { $file } declares the character set “{ $name }”, which Guichet does not read. Save it as UTF-8, windows-1252 or ISO-8859-15.
+err-file-xml = { $file }, line { $line }: the XML is malformed ({ $message }). The file may be truncated: export it again.
+err-file-root = { $file } is not the expected file: its root element is “{ $found }”, expected “{ $expected }”.
+err-file-column = { $file }: the column “{ $column }” is missing (header: { $header }). Export the file with this column.
+err-file-columns = { $file }, line { $line }: { $found } column(s) where at least { $expected } are expected. Check the separator and the quotes on this line.
+err-file-field = { $file }, line { $line }, { $field }: { $problem } (“{ $value }”). Correct the value, then load the file again.
+err-file-duplicate-ine = { $file }: the INE { $ine } appears more than once (lines { $lines }). Nothing was imported; export a corrected file from SIECLE.
+err-file-no-record = { $file } holds no record. Check that it is the right export.
+err-file-format = { $file }: unknown format “{ $name }”.
+file-problem-missing = missing value
+file-problem-date = not a date (expected dd/mm/yyyy)
+file-problem-number = not a number
+file-problem-ine = not an INE (11 characters)

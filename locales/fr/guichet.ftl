@@ -1027,3 +1027,21 @@ rules-no-sources = Aucune source de règles n’est définie : renseignez « Sou
 rules-bad-source = « { $source } » n’est pas une source de règles : écrivez NUMERO_CROUS/RNE ou NUMERO_CROUS/RNE/PRIORITÉ.
 queue-service-disabled = { $service } est désactivé sur ce poste : les valeurs distantes ne peuvent pas être lues (Paramètres → Services).
 svc-bad-token-url = « { $value } » n’est pas une adresse de serveur de jetons : elle commence par https:// (ou http://).
+
+# --- school files ---
+err-file-empty = { $file } est vide. Choisissez le fichier exporté par l’application.
+err-file-binary = { $file } n’est pas un fichier texte (c’est peut-être un classeur ou une archive). Exportez-le en CSV ou en XML, puis chargez-le à nouveau.
+err-file-encoding = { $file }, ligne { $line } : le texte n’est pas du { $charset } valide. Enregistrez à nouveau le fichier en { $charset }, ou sans déclaration d’encodage.
+err-file-charset = { $file } déclare le jeu de caractères « { $name } », que Guichet ne lit pas. Enregistrez-le en UTF-8, windows-1252 ou ISO-8859-15.
+err-file-xml = { $file }, ligne { $line } : le XML est mal formé ({ $message }). Le fichier est peut-être tronqué : exportez-le à nouveau.
+err-file-root = { $file } n’est pas le fichier attendu : son élément racine est « { $found } », « { $expected } » était attendu.
+err-file-column = { $file } : la colonne « { $column } » manque (en-tête : { $header }). Exportez le fichier avec cette colonne.
+err-file-columns = { $file }, ligne { $line } : { $found } colonne(s) alors qu’au moins { $expected } sont attendues. Vérifiez le séparateur et les guillemets de cette ligne.
+err-file-field = { $file }, ligne { $line }, { $field } : { $problem } (« { $value } »). Corrigez la valeur, puis chargez à nouveau le fichier.
+err-file-duplicate-ine = { $file } : l’INE { $ine } apparaît plusieurs fois (lignes { $lines }). Rien n’a été importé ; exportez un fichier corrigé depuis SIECLE.
+err-file-no-record = { $file } ne contient aucun enregistrement. Vérifiez qu’il s’agit du bon export.
+err-file-format = { $file } : format « { $name } » inconnu.
+file-problem-missing = valeur manquante
+file-problem-date = ce n’est pas une date (jj/mm/aaaa attendu)
+file-problem-number = ce n’est pas un nombre
+file-problem-ine = ce n’est pas un INE (11 caractères)

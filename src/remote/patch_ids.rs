@@ -6,6 +6,7 @@
 //! A file is accepted whole or not at all: a migration half applied leaves accounts under two identifier
 //! schemes, which is harder to repair than a file fixed and loaded again.
 
+use crate::library::text::split_fields;
 use std::collections::HashMap;
 
 /// One identifier change to send.
@@ -147,28 +148,6 @@ fn is_header(fields: &[String]) -> bool {
             .iter()
             .zip(COLUMNS)
             .all(|(f, c)| f.eq_ignore_ascii_case(c))
-}
-
-/// Splits one line on `sep`, honouring double-quoted values (`""` inside quotes is a quote), and trims
-/// spaces around each value.
-fn split_fields(line: &str, sep: char) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut current = String::new();
-    let mut in_quotes = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if in_quotes && chars.peek() == Some(&'"') => {
-                current.push('"');
-                chars.next();
-            }
-            '"' => in_quotes = !in_quotes,
-            c if c == sep && !in_quotes => fields.push(std::mem::take(&mut current)),
-            c => current.push(c),
-        }
-    }
-    fields.push(current);
-    fields.into_iter().map(|f| f.trim().to_string()).collect()
 }
 
 /// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces. CROUS is
