@@ -49,8 +49,25 @@ pub fn short_name(full: &str) -> &str {
     full.rsplit(':').next().unwrap_or(full)
 }
 
+/// The class code of a class group: the part after `Classes:` of a directory class
+/// (`0290009C:Classes:2NDE1`), the part after `Eleves_` of a Grouper class
+/// (`…:2NDE:Eleves_2NDE1`), else the last stem.
+pub fn class_code(full: &str) -> &str {
+    let last = short_name(full);
+    last.strip_prefix("Eleves_").unwrap_or(last)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn class_code_of_both_namings() {
+        assert_eq!(super::class_code("0290009C:Classes:2NDE1"), "2NDE1");
+        assert_eq!(
+            super::class_code("esco:Etablissements:LYCEE_X_0290009C:2NDE:Eleves_2NDE1"),
+            "2NDE1"
+        );
+    }
+
     #[test]
     fn short_name_is_the_last_stem() {
         assert_eq!(

@@ -18,6 +18,7 @@ pub mod persons;
 pub mod photos;
 pub mod prints;
 pub mod remote;
+pub mod school;
 pub mod search;
 pub mod settings;
 pub mod structures;
