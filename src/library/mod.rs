@@ -6,6 +6,7 @@
 //! BCDI is the library software of French secondary schools (Canopé), e-sidoc its portal; SACoche is a
 //! skills-assessment application (Sésamath); SIECLE is the ministry's pupil database.
 
+pub mod bcdi;
 pub mod text;
 
 /// What is wrong with a school file. `line` is 1-based; `field` is the column or element name as the
