@@ -7,6 +7,8 @@
 //! skills-assessment application (Sésamath); SIECLE is the ministry's pupil database.
 
 pub mod bcdi;
+pub mod reconcile;
+mod suggest;
 pub mod text;
 
 /// What is wrong with a school file. `line` is 1-based; `field` is the column or element name as the
