@@ -1045,3 +1045,44 @@ file-problem-missing = missing value
 file-problem-date = not a date (expected dd/mm/yyyy)
 file-problem-number = not a number
 file-problem-ine = not an INE (11 characters)
+
+# --- library (BCDI) ---
+err-library-uai = No establishment has the UAI { $uai } in the directory. Check the UAI, or synchronise the directory first.
+err-library-random = The system gave no random numbers ({ $message }); nothing was written. Try again.
+library-skip-name = no surname or first name (mandatory in e-sidoc)
+library-skip-birth = no birth date (mandatory in e-sidoc)
+library-skip-departed = left the establishment
+library-skipped = Not in the file: { $name }: { $reason }.
+library-without-class = { $count } pupil(s) without a class (the file is still valid): { $names }
+library-unencodable = Characters windows-1252 cannot carry, written as XML references: { $chars }. Choose UTF-8 if BCDI shows them badly.
+library-reason-comma = “NOM, Prénom” with a comma
+library-reason-accents = accents differ
+library-reason-punctuation = hyphens, apostrophes or spaces differ
+library-reason-swapped = first and last names swapped
+library-reason-typo = one letter differs
+library-mode-first = First update: BCDI matches on “NOM Prénom”; every match is shown with “?” (ambiguous).
+library-mode-id = Update by identifier: BCDI matches on the hidden ENT identity; loans are kept.
+library-counts = New: { $new } · updated: { $updated } (ambiguous: { $ambiguous }) · deleted: { $deleted } · set aside: { $set_aside } · unchanged: { $unchanged } · left as they are: { $untouched }
+library-homonym-line = Homonyms “{ $name }”: { $bcdi } in BCDI, { $file } in the file — { $resolved ->
+    [yes] resolved
+   *[no] to resolve (--pair KEY=ENT_ID), else BCDI creates an extra record
+  }
+library-suggestion-line = Probably the same person: “{ $bcdi }” (BCDI) and “{ $ent }” (ENT): { $reason } — { $verdict } (--accept/--reject { $key }={ $id })
+library-verdict-pending = to decide
+library-verdict-accepted = accepted: rename in BCDI before the import
+library-verdict-rejected = rejected
+library-col-number = Borrower number
+library-col-name-bcdi = Name in BCDI
+library-col-name-new = Name to type
+library-col-status = Status
+library-col-class = Class
+library-col-loans = Loans in progress
+cli-bcdi-bad-encoding = Unknown encoding “{ $value }”: use windows-1252 or utf-8.
+cli-bcdi-bad-population = Unknown population “{ $value }”: use pupils, teachers or staff.
+cli-bcdi-bad-pair = “{ $value }” is not KEY=ENT_ID (the key and the identifier are printed with each homonym and suggestion).
+cli-bcdi-bad-scope = The deletion scope cannot be read at “{ $term }”. Write it like Statut=Elève (fields Statut, Classe, Type emprunteur; ET, OU).
+cli-bcdi-no-source = Give --uai UAI (directory) or --ent FILE.xml (an e-sidoc file).
+cli-bcdi-read = Cannot read { $path }: { $message }
+cli-bcdi-write = Cannot write { $path }: { $message }
+cli-bcdi-exported = { $count } borrower(s) written to { $file }.
+cli-bcdi-wrote = Written: { $file }

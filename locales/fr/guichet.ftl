@@ -1045,3 +1045,44 @@ file-problem-missing = valeur manquante
 file-problem-date = ce n’est pas une date (jj/mm/aaaa attendu)
 file-problem-number = ce n’est pas un nombre
 file-problem-ine = ce n’est pas un INE (11 caractères)
+
+# --- library (BCDI) ---
+err-library-uai = Aucun établissement n’a l’UAI { $uai } dans l’annuaire. Vérifiez l’UAI, ou synchronisez d’abord l’annuaire.
+err-library-random = Le système n’a pas fourni de nombres aléatoires ({ $message }) ; rien n’a été écrit. Réessayez.
+library-skip-name = pas de nom ou de prénom (obligatoires dans e-sidoc)
+library-skip-birth = pas de date de naissance (obligatoire dans e-sidoc)
+library-skip-departed = a quitté l’établissement
+library-skipped = Absent du fichier : { $name } : { $reason }.
+library-without-class = { $count } élève(s) sans classe (le fichier reste valide) : { $names }
+library-unencodable = Caractères que windows-1252 ne sait pas écrire, mis en références XML : { $chars }. Choisissez UTF-8 si BCDI les affiche mal.
+library-reason-comma = « NOM, Prénom » avec une virgule
+library-reason-accents = les accents diffèrent
+library-reason-punctuation = traits d’union, apostrophes ou espaces différents
+library-reason-swapped = nom et prénom inversés
+library-reason-typo = une lettre diffère
+library-mode-first = Première mise à jour : BCDI rapproche sur « NOM Prénom » ; chaque rapprochement est marqué « ? » (ambigu).
+library-mode-id = Mise à jour par identifiant : BCDI rapproche sur l’identité ENT cachée ; les prêts sont conservés.
+library-counts = Nouveaux : { $new } · mis à jour : { $updated } (ambigus : { $ambiguous }) · supprimés : { $deleted } · mis à l’écart : { $set_aside } · inchangés : { $unchanged } · laissés tels quels : { $untouched }
+library-homonym-line = Homonymes « { $name } » : { $bcdi } dans BCDI, { $file } dans le fichier — { $resolved ->
+    [yes] résolu
+   *[no] à résoudre (--pair CLÉ=ID_ENT), sinon BCDI crée une fiche de plus
+  }
+library-suggestion-line = Sans doute la même personne : « { $bcdi } » (BCDI) et « { $ent } » (ENT) : { $reason } — { $verdict } (--accept/--reject { $key }={ $id })
+library-verdict-pending = à décider
+library-verdict-accepted = accepté : renommer dans BCDI avant l’import
+library-verdict-rejected = refusé
+library-col-number = N° emprunteur
+library-col-name-bcdi = Nom dans BCDI
+library-col-name-new = Nom à saisir
+library-col-status = Statut
+library-col-class = Classe
+library-col-loans = Prêts en cours
+cli-bcdi-bad-encoding = Encodage « { $value } » inconnu : utilisez windows-1252 ou utf-8.
+cli-bcdi-bad-population = Population « { $value } » inconnue : utilisez pupils, teachers ou staff.
+cli-bcdi-bad-pair = « { $value } » n’est pas de la forme CLÉ=ID_ENT (la clé et l’identifiant sont affichés avec chaque homonyme et chaque suggestion).
+cli-bcdi-bad-scope = Le périmètre de suppression est illisible à « { $term } ». Écrivez-le comme Statut=Elève (champs Statut, Classe, Type emprunteur ; ET, OU).
+cli-bcdi-no-source = Donnez --uai UAI (annuaire) ou --ent FICHIER.xml (un fichier e-sidoc).
+cli-bcdi-read = Impossible de lire { $path } : { $message }
+cli-bcdi-write = Impossible d’écrire { $path } : { $message }
+cli-bcdi-exported = { $count } emprunteur(s) écrit(s) dans { $file }.
+cli-bcdi-wrote = Écrit : { $file }

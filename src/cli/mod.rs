@@ -1,6 +1,7 @@
 //! The command line (ARCHITECTURE §4): one file per subcommand group. Exit code 0 on success, 1 on a
 //! failure (message on stderr, in the user's language), 2 on a usage error (clap).
 
+mod bcdi;
 mod card;
 mod cardsim;
 mod crous;
@@ -83,6 +84,9 @@ pub enum Command {
     /// CROUS/Izly tools: identifier migration, tariff rules, comparison, option, un-close.
     #[command(subcommand)]
     Crous(crous::CrousCommand),
+    /// School library: e-sidoc borrower export for BCDI and the preview of BCDI's borrower update.
+    #[command(subcommand)]
+    Bcdi(bcdi::BcdiCommand),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -153,5 +157,6 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::Cardsim(args) => cardsim::run(env, args),
         Command::Queue(c) => queue::run(env, c),
         Command::Crous(c) => crous::run(env, c),
+        Command::Bcdi(c) => bcdi::run(env, c),
     }
 }

@@ -10,6 +10,7 @@ pub mod bcdi;
 pub mod reconcile;
 mod suggest;
 pub mod text;
+pub mod workflow;
 
 /// What is wrong with a school file. `line` is 1-based; `field` is the column or element name as the
 /// file spells it. Worded for the user by `ui_text::file_error`.

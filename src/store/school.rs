@@ -46,21 +46,19 @@ impl SchoolPerson {
     }
 }
 
+/// The persons attached to structure `?1` or to a structure below it.
+const PERSONS_OF_TREE: &str = "SELECT p.id FROM persons p WHERE p.structure_id IN (
+    WITH RECURSIVE tree(id) AS (
+        SELECT ?1 UNION SELECT s.id FROM structures s JOIN tree t ON s.parent_id = t.id)
+    SELECT id FROM tree)";
+
 /// The establishments: structures that carry a UAI, by name.
 pub fn establishments(conn: &Connection) -> Result<Vec<StructureInfo>> {
     let mut st = conn.prepare(
         "SELECT id, code, uai, kind, name FROM structures WHERE uai IS NOT NULL AND uai <> ''
          ORDER BY name",
     )?;
-    let rows = st.query_map([], |r| {
-        Ok(StructureInfo {
-            id: r.get(0)?,
-            code: r.get(1)?,
-            uai: r.get(2)?,
-            kind: r.get(3)?,
-            name: r.get(4)?,
-        })
-    })?;
+    let rows = st.query_map([], super::structures::info)?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
@@ -108,14 +106,10 @@ pub fn persons_of(conn: &Connection, uai: &str) -> Result<Vec<SchoolPerson>> {
         .collect::<std::result::Result<_, _>>()?;
     let index: HashMap<i64, usize> = persons.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
 
-    let mut st = conn.prepare(
+    let mut st = conn.prepare(&format!(
         "SELECT m.person_id, g.name FROM memberships m JOIN groups g ON g.id = m.group_id
-         WHERE g.kind = 'class' AND m.person_id IN (
-             SELECT p.id FROM persons p WHERE p.structure_id IN (
-                 WITH RECURSIVE tree(id) AS (
-                     SELECT ?1 UNION SELECT s.id FROM structures s JOIN tree t ON s.parent_id = t.id)
-                 SELECT id FROM tree))",
-    )?;
+             WHERE g.kind = 'class' AND m.person_id IN ({PERSONS_OF_TREE})"
+    ))?;
     let mut rows = st.query(params![school.id])?;
     while let Some(r) = rows.next()? {
         let (id, name): (i64, String) = (r.get(0)?, r.get(1)?);
@@ -123,14 +117,10 @@ pub fn persons_of(conn: &Connection, uai: &str) -> Result<Vec<SchoolPerson>> {
             persons[i].classes.push(class_code(&name).to_string());
         }
     }
-    let mut st = conn.prepare(
+    let mut st = conn.prepare(&format!(
         "SELECT person_id, kind, value FROM person_identifiers
-         WHERE kind IN ('app', 'jointure') AND person_id IN (
-             SELECT p.id FROM persons p WHERE p.structure_id IN (
-                 WITH RECURSIVE tree(id) AS (
-                     SELECT ?1 UNION SELECT s.id FROM structures s JOIN tree t ON s.parent_id = t.id)
-                 SELECT id FROM tree))",
-    )?;
+             WHERE kind IN ('app', 'jointure') AND person_id IN ({PERSONS_OF_TREE})"
+    ))?;
     let mut rows = st.query(params![school.id])?;
     while let Some(r) = rows.next()? {
         let (id, kind, value): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);

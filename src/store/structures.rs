@@ -42,20 +42,23 @@ pub fn id_by_code(conn: &Connection, code: &str) -> Result<Option<i64>> {
         .optional()?)
 }
 
+/// A structure from a row of `SELECT id, code, uai, kind, name`.
+pub fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<StructureInfo> {
+    Ok(StructureInfo {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        uai: r.get(2)?,
+        kind: r.get(3)?,
+        name: r.get(4)?,
+    })
+}
+
 pub fn get(conn: &Connection, id: i64) -> Result<Option<StructureInfo>> {
     Ok(conn
         .query_row(
             "SELECT id, code, uai, kind, name FROM structures WHERE id = ?1",
             [id],
-            |r| {
-                Ok(StructureInfo {
-                    id: r.get(0)?,
-                    code: r.get(1)?,
-                    uai: r.get(2)?,
-                    kind: r.get(3)?,
-                    name: r.get(4)?,
-                })
-            },
+            info,
         )
         .optional()?)
 }

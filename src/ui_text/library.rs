@@ -84,3 +84,106 @@ pub fn file_error(file: &str, e: &FileError) -> String {
         }
     }
 }
+
+/// A library step's error.
+pub fn library_error(e: &crate::library::workflow::LibraryError) -> String {
+    use crate::library::workflow::LibraryError;
+    match e {
+        LibraryError::Store(e) => crate::ui_text::store_error(e),
+        LibraryError::UnknownUai(uai) => fl!("err-library-uai", uai = uai.clone()),
+        LibraryError::File { file, error } => file_error(file, error),
+        LibraryError::Random(m) => fl!("err-library-random", message = m.clone()),
+    }
+}
+
+/// "DUPONT Jean: no birth date (mandatory in e-sidoc)".
+pub fn skipped_line(s: &crate::library::bcdi::Skipped) -> String {
+    use crate::library::bcdi::SkipReason;
+    let reason = match s.reason {
+        SkipReason::NoName => fl!("library-skip-name"),
+        SkipReason::NoBirthDate => fl!("library-skip-birth"),
+        SkipReason::Departed => fl!("library-skip-departed"),
+    };
+    fl!("library-skipped", name = s.name.clone(), reason = reason)
+}
+
+/// The name of a suggestion's reason.
+pub fn reason_name(r: crate::library::reconcile::Reason) -> String {
+    use crate::library::reconcile::Reason;
+    match r {
+        Reason::Comma => fl!("library-reason-comma"),
+        Reason::Accents => fl!("library-reason-accents"),
+        Reason::Punctuation => fl!("library-reason-punctuation"),
+        Reason::Swapped => fl!("library-reason-swapped"),
+        Reason::Typo => fl!("library-reason-typo"),
+    }
+}
+
+/// The plan in a few lines: counts in BCDI's categories, then what needs the librarian.
+pub fn plan_summary(p: &crate::library::workflow::Preview) -> Vec<String> {
+    use crate::library::reconcile::{Mode, Verdict};
+    let plan = &p.plan;
+    let mut out = vec![
+        match plan.mode {
+            Mode::FirstUpdate => fl!("library-mode-first"),
+            Mode::ByIdentifier => fl!("library-mode-id"),
+        },
+        fl!(
+            "library-counts",
+            new = plan.new.len(),
+            updated = plan.updated.len(),
+            ambiguous = plan.ambiguous(),
+            deleted = plan.deleted.len(),
+            set_aside = plan.set_aside.len(),
+            unchanged = plan.unchanged.len(),
+            untouched = plan.untouched.len()
+        ),
+    ];
+    for h in &plan.homonyms {
+        out.push(fl!(
+            "library-homonym-line",
+            name = h.name.clone(),
+            bcdi = h.borrowers.len(),
+            file = h.ents.len(),
+            resolved = if h.resolved { "yes" } else { "no" }
+        ));
+        for &b in &h.borrowers {
+            let x = &p.borrowers[b];
+            out.push(format!(
+                "    BCDI {} · {} · {}",
+                p.keys[b],
+                x.class.as_deref().unwrap_or("-"),
+                x.loans.unwrap_or(0)
+            ));
+        }
+        for &e in &h.ents {
+            let x = &p.ent[e];
+            out.push(format!(
+                "    ENT {} · {}",
+                x.ent_id,
+                x.class.as_deref().unwrap_or("-")
+            ));
+        }
+    }
+    for s in &plan.suggestions {
+        let b = &p.borrowers[s.borrower];
+        let e = &p.ent[s.ent];
+        out.push(fl!(
+            "library-suggestion-line",
+            bcdi = b.name.clone(),
+            ent = e.name.clone(),
+            reason = reason_name(s.reason),
+            key = p.keys[s.borrower].clone(),
+            id = e.ent_id.clone(),
+            verdict = match s.verdict {
+                Verdict::Pending => fl!("library-verdict-pending"),
+                Verdict::Accepted => fl!("library-verdict-accepted"),
+                Verdict::Rejected => fl!("library-verdict-rejected"),
+            }
+        ));
+    }
+    for s in &p.skipped {
+        out.push(skipped_line(s));
+    }
+    out
+}

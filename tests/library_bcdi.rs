@@ -1,0 +1,338 @@
+//! The librarian's BCDI tools through the real binary on the demo school (UAI 0291234X): export, a first
+//! update with homonyms, a comma, a typo and leaving pupils, the decisions kept, the output files, and
+//! the next year's update by identifier.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+const UAI: &str = "0291234X";
+
+fn ok(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn plan(dir: &Path, borrowers: &Path, extra: &[&str]) -> Value {
+    let b = borrowers.display().to_string();
+    let mut args = vec!["--json", "bcdi", "plan", "--uai", UAI, "--borrowers", &b];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&ok(support::cli(dir, &args))).unwrap()
+}
+
+/// (name, status, class, ent_id) of the exported borrowers.
+fn exported(xml: &Path) -> Vec<(String, String, String, String)> {
+    let bytes = std::fs::read(xml).unwrap();
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    doc.root_element()
+        .children()
+        .filter(|n| n.has_tag_name("EMPRUNTEURS"))
+        .map(|e| {
+            let get = |t: &str| {
+                e.children()
+                    .find(|c| c.has_tag_name(t))
+                    .and_then(|c| c.text())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            (
+                get("EMPRUNTEUR_M"),
+                get("STATUT_M_M"),
+                get("CLASSE_M"),
+                get("IDENTITE_ENT_M"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn export_preview_resolve_and_next_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(support::cli(d, &["demo", "--persons", "400"]));
+
+    // Export: windows-1252, pupils with classes, no parents, identifiers kept between exports.
+    let xml = d.join("export.xml");
+    let out = ok(support::cli(
+        d,
+        &[
+            "bcdi",
+            "export",
+            "--uai",
+            UAI,
+            "--out",
+            xml.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("borrower(s) written"), "{out}");
+    let bytes = std::fs::read(&xml).unwrap();
+    assert!(
+        bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>\r\n<FICHES_XML>")
+    );
+    let first = exported(&xml);
+    assert!(first.len() >= 30, "{}", first.len());
+    assert!(first.iter().all(|(_, s, _, _)| s != "Parent"));
+    assert!(
+        first
+            .iter()
+            .any(|(_, s, c, _)| s == "Elève" && !c.is_empty())
+    );
+    ok(support::cli(
+        d,
+        &[
+            "bcdi",
+            "export",
+            "--uai",
+            UAI,
+            "--out",
+            xml.to_str().unwrap(),
+        ],
+    ));
+    let again = exported(&xml);
+    let ids =
+        |v: &[(String, String, String, String)]| v.iter().map(|r| r.3.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&first), ids(&again), "hidden identifiers are stable");
+
+    // BCDI's list for a first update: most pupils as they are, one with a comma, one with a typo and
+    // loans, two homonyms of the first one, two pupils who left (one with loans), a former teacher.
+    let pupils: Vec<_> = first.iter().filter(|r| r.1 == "Elève").collect();
+    let mut rows =
+        vec!["N° Emprunteur;Emprunteur;Statut;Classe;Type emprunteur;Prêts en cours".to_string()];
+    let mut n = 100;
+    let mut push = |name: &str, status: &str, class: &str, loans: u32| {
+        n += 1;
+        rows.push(format!("{n};{name};{status};{class};Usager;{loans}"));
+    };
+    for p in &pupils[..20] {
+        push(&p.0, &p.1, &p.2, 0);
+    }
+    let (comma, typo, twin) = (pupils[20], pupils[21], pupils[0]);
+    push(&comma.0.replacen(' ', ", ", 1), "Elève", &comma.2, 0);
+    push(&format!("{}x", typo.0), "Elève", &typo.2, 1);
+    push(&twin.0, "Elève", "6Z", 0);
+    push("PARTI Sans Pret", "Elève", "3A", 0);
+    push("PARTI Avec Prets", "Elève", "3A", 2);
+    push("ANCIEN Professeur", "Enseignant", "", 0);
+    let csv = d.join("bcdi.csv");
+    let text = rows.join("\r\n") + "\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    std::fs::write(&csv, bytes).unwrap();
+
+    let p = plan(d, &csv, &["--scope", "Statut=Elève"]);
+    assert_eq!(p["mode"], "first_update");
+    assert_eq!(p["updated"].as_array().unwrap().len(), 19, "{p}");
+    assert_eq!(p["ambiguous"], 19);
+    let names = |k: &str| -> Vec<String> {
+        p[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let comma_name = comma.0.replacen(' ', ", ", 1);
+    let typo_name = format!("{}x", typo.0);
+    assert_eq!(
+        names("deleted"),
+        vec![comma_name.clone(), "PARTI Sans Pret".to_string()]
+    );
+    assert_eq!(
+        names("set_aside"),
+        vec![typo_name.clone(), "PARTI Avec Prets".to_string()]
+    );
+    assert_eq!(p["homonyms"].as_array().unwrap().len(), 1);
+    assert_eq!(p["homonyms"][0]["case"], "several_in_bcdi");
+    assert_eq!(p["extra_records"], 1);
+    let sugg = p["suggestions"].as_array().unwrap();
+    let reasons: Vec<&str> = sugg.iter().map(|s| s["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["comma", "typo"]);
+    assert_eq!(sugg[0]["deleted"]["name"], comma_name.as_str());
+    assert_eq!(sugg[0]["new"]["name"], comma.0.as_str());
+    for person in p["new"].as_array().unwrap() {
+        for k in [
+            "name",
+            "status",
+            "class",
+            "ent_id",
+            "borrower_number",
+            "loans",
+        ] {
+            assert!(person.get(k).is_some(), "{k} missing in {person}");
+        }
+    }
+
+    // Resolve the homonym (the first BCDI record is the ENT pupil) and accept both suggestions.
+    let pair = format!(
+        "{}={}",
+        p["homonyms"][0]["bcdi"][0]["key"].as_str().unwrap(),
+        twin.3
+    );
+    let accept = |i: usize| {
+        format!(
+            "{}={}",
+            sugg[i]["deleted"]["key"].as_str().unwrap(),
+            sugg[i]["new"]["ent_id"].as_str().unwrap()
+        )
+    };
+    let (a0, a1) = (accept(0), accept(1));
+    let out_dir = d.join("out");
+    let p2 = plan(
+        d,
+        &csv,
+        &[
+            "--scope",
+            "Statut=Elève",
+            "--pair",
+            &pair,
+            "--accept",
+            &a0,
+            "--accept",
+            &a1,
+            "--out-dir",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(p2["homonyms"][0]["resolved"], true);
+    assert_eq!(p2["extra_records"], 0);
+    // The twin's other BCDI record (class 6Z) left; the comma borrower is renamed, not deleted.
+    assert_eq!(
+        names_of(&p2["deleted"]),
+        vec![twin.0.clone(), "PARTI Sans Pret".to_string()]
+    );
+    assert_eq!(
+        names_of(&p2["set_aside"]),
+        vec!["PARTI Avec Prets".to_string()]
+    );
+    assert_eq!(p2["renames"].as_array().unwrap().len(), 2);
+    let fixes = std::fs::read_to_string(out_dir.join("renommer-dans-bcdi.csv")).unwrap();
+    assert!(
+        fixes.contains(&format!(";{comma_name};{}", comma.0))
+            || fixes.contains(&format!(";\"{comma_name}\";{}", comma.0)),
+        "{fixes}"
+    );
+    let aside = std::fs::read_to_string(out_dir.join("mis-a-l-ecart.csv")).unwrap();
+    assert!(aside.contains("PARTI Avec Prets;Elève;3A;2"), "{aside}");
+    assert_eq!(
+        exported(&out_dir.join("emprunteurs-esidoc.xml")).len(),
+        first.len()
+    );
+
+    // The decisions are kept: the same preview without flags gives the same plan.
+    let p3 = plan(d, &csv, &["--scope", "Statut=Elève"]);
+    assert_eq!(p3["renames"], p2["renames"]);
+    assert_eq!(p3["homonyms"], p2["homonyms"]);
+
+    // Next year: BCDI now holds the identifiers; matching is by identifier, loans are kept, a class
+    // change is an update and nothing is ambiguous.
+    let mut rows =
+        vec!["N° Emprunteur;Emprunteur;Statut;Classe;Prêts en cours;Identité E.".to_string()];
+    for (i, r) in first.iter().enumerate() {
+        let class = if i == 0 { "ZZ9" } else { r.2.as_str() };
+        rows.push(format!(
+            "{};{};{};{class};{};{}",
+            500 + i,
+            r.0,
+            r.1,
+            i % 2,
+            r.3
+        ));
+    }
+    rows.push("999;GONE Since;Elève;3A;0;00000000-0000-4000-8000-000000000000".into());
+    let text = rows.join("\r\n") + "\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    let next = d.join("bcdi-next.csv");
+    std::fs::write(&next, bytes).unwrap();
+    let p4 = plan(d, &next, &["--scope", "Statut=Elève"]);
+    assert_eq!(p4["mode"], "by_identifier");
+    assert_eq!(p4["ambiguous"], 0);
+    assert_eq!(p4["new"].as_array().unwrap().len(), 0);
+    assert_eq!(names_of(&p4["deleted"]), vec!["GONE Since".to_string()]);
+    let updated = p4["updated"].as_array().unwrap();
+    assert_eq!(updated.len(), 1, "{p4}");
+    assert_eq!(updated[0]["loans"], 0);
+    assert!(p4["suggestions"].as_array().unwrap().is_empty());
+}
+
+fn names_of(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn bad_files_and_arguments_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(support::cli(d, &["demo", "--persons", "400"]));
+    let bad = d.join("bad.csv");
+    std::fs::write(&bad, "Emprunteur;Statut\nDUPONT Jean;Elève\n").unwrap();
+    let out = support::cli(
+        d,
+        &[
+            "bcdi",
+            "plan",
+            "--uai",
+            UAI,
+            "--borrowers",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.csv") && err.contains("Prêts en cours"),
+        "{err}"
+    );
+
+    std::fs::write(&bad, [0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 1]).unwrap();
+    let out = support::cli(
+        d,
+        &[
+            "bcdi",
+            "plan",
+            "--uai",
+            UAI,
+            "--borrowers",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a text file"));
+
+    let out = support::cli(
+        d,
+        &[
+            "bcdi",
+            "export",
+            "--uai",
+            "9999999X",
+            "--out",
+            d.join("x.xml").to_str().unwrap(),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("9999999X"));
+    assert!(!d.join("x.xml").exists());
+
+    std::fs::write(&bad, "Emprunteur;Prêts en cours\nDUPONT Jean;0\n").unwrap();
+    let out = support::cli(
+        d,
+        &[
+            "bcdi",
+            "plan",
+            "--uai",
+            UAI,
+            "--borrowers",
+            bad.to_str().unwrap(),
+            "--scope",
+            "Couleur=bleu",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Couleur=bleu"));
+}
