@@ -1045,3 +1045,6 @@ file-problem-missing = missing value
 file-problem-date = not a date (expected dd/mm/yyyy)
 file-problem-number = not a number
 file-problem-ine = not an INE (11 characters)
+
+# --- sacoche, siecle, sdet ---
+err-file-several-per-row = { $file } holds several persons on each row (header: { $header }), like ItsLearning’s parents’ file. Export the pupils’ or the staff’s file instead.

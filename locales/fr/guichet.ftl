@@ -1045,3 +1045,6 @@ file-problem-missing = valeur manquante
 file-problem-date = ce n’est pas une date (jj/mm/aaaa attendu)
 file-problem-number = ce n’est pas un nombre
 file-problem-ine = ce n’est pas un INE (11 caractères)
+
+# --- sacoche, siecle, sdet ---
+err-file-several-per-row = { $file } contient plusieurs personnes par ligne (en-tête : { $header }), comme le fichier des parents d’ItsLearning. Exportez plutôt le fichier des élèves ou celui des personnels.

@@ -6,6 +6,8 @@
 //! BCDI is the library software of French secondary schools (Canopé), e-sidoc its portal; SACoche is a
 //! skills-assessment application (Sésamath); SIECLE is the ministry's pupil database.
 
+pub mod sacoche;
+pub mod siecle;
 pub mod text;
 
 /// What is wrong with a school file. `line` is 1-based; `field` is the column or element name as the
@@ -48,6 +50,9 @@ pub enum FileError {
     NoRecord,
     #[error("unknown format {name}")]
     UnknownFormat { name: String },
+    /// A file with several persons on one row (ItsLearning's parents' file, formats.md §7.2).
+    #[error("several persons per row (header: {header})")]
+    SeveralPersonsPerRow { header: String },
 }
 
 /// What is wrong with one value.
