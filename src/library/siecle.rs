@@ -125,7 +125,11 @@ pub fn parse(bytes: &[u8]) -> Result<SiecleFile, FileError> {
     let decoded = text::decode_xml(bytes)?;
     let text = decoded.text.as_str();
     let doc = Document::parse(text).map_err(|e| FileError::Xml {
-        line: e.pos().row as usize,
+        // roxmltree places an unclosed root at 1:1; the file was cut at its end.
+        line: match e {
+            roxmltree::Error::UnclosedRootNode => text::lines(text).len().max(1),
+            _ => e.pos().row as usize,
+        },
         message: e.to_string(),
     })?;
     let root = doc.root_element();
@@ -196,7 +200,12 @@ pub fn parse(bytes: &[u8]) -> Result<SiecleFile, FileError> {
             mef: child_text(e, "CODE_MEF"),
             status: child_text(e, "CODE_STATUT"),
             leaving: child_date(text, e, "DATE_SORTIE")?,
-            elenoet: child_text(e, "ELENOET"),
+            elenoet: child_text(e, "ELENOET").or_else(|| {
+                e.attribute("ELENOET")
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            }),
             division: divisions.get(&eleve_id).cloned(),
             eleve_id,
         });
