@@ -1048,3 +1048,16 @@ file-problem-ine = not an INE (11 characters)
 
 # --- sacoche, siecle, sdet ---
 err-file-several-per-row = { $file } holds several persons on each row (header: { $header }), like ItsLearning’s parents’ file. Export the pupils’ or the staff’s file instead.
+cli-sacoche-bad-encoding = “{ $value }” is not a character set for SACoche: write utf-8 or windows-1252.
+cli-sacoche-no-school = No establishment has the UAI { $uai }. Check the UAI, or synchronise the directory first.
+cli-sacoche-exported = { $file }: { $rows } person(s) written; { $left_out } left out (departed, or without a SACoche id or uid).
+cli-sacoche-unmappable = { $charset } lacks these characters: { $chars }. They were written as &#…; codes: export in utf-8 to keep them.
+cli-sacoche-checked = { $file }: { $modified } identifier(s) will be set, { $problems } line(s) to handle, { $unchanged } unchanged, { $skipped } line(s) without id, surname or first name.
+cli-sacoche-line-set = line { $line }: { $name } will get the identifier { $id }.
+cli-sacoche-line-unchanged = line { $line }: { $name } already has this identifier.
+cli-sacoche-line-not-found = line { $line }: { $name } not found. Check the spelling in the ENT, or set the identifier by hand in SACoche.
+cli-sacoche-line-homonyms = line { $line }: { $name } matches { $count } persons. SACoche will not choose: set the identifier by hand.
+cli-sacoche-line-id-used = line { $line }: the identifier { $id } of { $name } already belongs to person { $person }. Correct the ENT file or that person’s identifier first.
+cli-siecle-imported = { $file } (UAI { $uai }): { $added } pupil(s) added, { $updated } updated, { $left } departed, { $directory } already from the directory, { $skipped } not imported.
+cli-siecle-skipped-no-ine = line { $line }: { $name } has no INE and was not imported. Complete the INE in SIECLE, then export again.
+cli-siecle-skipped-inactive = line { $line }: { $name } is in the division “Inactifs” and was not imported.

@@ -1048,3 +1048,16 @@ file-problem-ine = ce n’est pas un INE (11 caractères)
 
 # --- sacoche, siecle, sdet ---
 err-file-several-per-row = { $file } contient plusieurs personnes par ligne (en-tête : { $header }), comme le fichier des parents d’ItsLearning. Exportez plutôt le fichier des élèves ou celui des personnels.
+cli-sacoche-bad-encoding = « { $value } » n’est pas un jeu de caractères pour SACoche : indiquez utf-8 ou windows-1252.
+cli-sacoche-no-school = Aucun établissement n’a l’UAI { $uai }. Vérifiez l’UAI, ou synchronisez d’abord l’annuaire.
+cli-sacoche-exported = { $file } : { $rows } personne(s) écrite(s) ; { $left_out } écartée(s) (parties, ou sans identifiant SACoche ni uid).
+cli-sacoche-unmappable = { $charset } ne connaît pas ces caractères : { $chars }. Ils ont été écrits en codes &#… ; : exportez en utf-8 pour les garder.
+cli-sacoche-checked = { $file } : { $modified } identifiant(s) seront posés, { $problems } ligne(s) à traiter, { $unchanged } inchangé(s), { $skipped } ligne(s) sans identifiant, nom ou prénom.
+cli-sacoche-line-set = ligne { $line } : { $name } recevra l’identifiant { $id }.
+cli-sacoche-line-unchanged = ligne { $line } : { $name } a déjà cet identifiant.
+cli-sacoche-line-not-found = ligne { $line } : { $name } introuvable. Vérifiez l’orthographe dans l’ENT, ou posez l’identifiant à la main dans SACoche.
+cli-sacoche-line-homonyms = ligne { $line } : { $name } correspond à { $count } personnes. SACoche ne choisira pas : posez l’identifiant à la main.
+cli-sacoche-line-id-used = ligne { $line } : l’identifiant { $id } de { $name } appartient déjà à la personne { $person }. Corrigez d’abord le fichier de l’ENT ou l’identifiant de cette personne.
+cli-siecle-imported = { $file } (UAI { $uai }) : { $added } élève(s) ajouté(s), { $updated } mis à jour, { $left } parti(s), { $directory } déjà issus de l’annuaire, { $skipped } non importé(s).
+cli-siecle-skipped-no-ine = ligne { $line } : { $name } n’a pas d’INE et n’a pas été importé. Complétez l’INE dans SIECLE, puis exportez à nouveau.
+cli-siecle-skipped-inactive = ligne { $line } : { $name } est dans la division « Inactifs » et n’a pas été importé.

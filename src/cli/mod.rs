@@ -7,9 +7,11 @@ mod crous;
 mod demo;
 mod encode;
 mod gen_ldif;
+mod import;
 mod nfc;
 mod print;
 mod queue;
+mod sacoche;
 mod search;
 mod settings;
 mod sync;
@@ -83,6 +85,12 @@ pub enum Command {
     /// CROUS/Izly tools: identifier migration, tariff rules, comparison, option, un-close.
     #[command(subcommand)]
     Crous(crous::CrousCommand),
+    /// SACoche: export an establishment's ENT identifiers (ITOP CSV), check an ENT file before importing it.
+    #[command(subcommand)]
+    Sacoche(sacoche::SacocheCommand),
+    /// Import a school file into the mirror (SIECLE pupils).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -153,5 +161,7 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::Cardsim(args) => cardsim::run(env, args),
         Command::Queue(c) => queue::run(env, c),
         Command::Crous(c) => crous::run(env, c),
+        Command::Sacoche(c) => sacoche::run(env, c),
+        Command::Import(c) => import::run(env, c),
     }
 }
