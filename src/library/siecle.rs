@@ -339,10 +339,11 @@ pub fn import(
         }
         let found: Option<(i64, String)> = tx
             .prepare_cached(
-                "SELECT id, source FROM persons WHERE ine = ?1 COLLATE NOCASE
+                // Both cases spelt out rather than COLLATE NOCASE, which would bypass the INE index.
+                "SELECT id, source FROM persons WHERE ine IN (?1, ?4)
                   ORDER BY source = ?2 DESC, structure_id = ?3 DESC, id LIMIT 1",
             )?
-            .query_row(params![ine, SOURCE, school.id], |row| {
+            .query_row(params![ine, SOURCE, school.id, ine.to_lowercase()], |row| {
                 Ok((row.get(0)?, row.get(1)?))
             })
             .optional()?;
