@@ -8,9 +8,11 @@ mod crous;
 mod demo;
 mod encode;
 mod gen_ldif;
+mod import;
 mod nfc;
 mod print;
 mod queue;
+mod sacoche;
 mod search;
 mod settings;
 mod sync;
@@ -87,6 +89,12 @@ pub enum Command {
     /// School library: e-sidoc borrower export for BCDI and the preview of BCDI's borrower update.
     #[command(subcommand)]
     Bcdi(bcdi::BcdiCommand),
+    /// SACoche: export an establishment's ENT identifiers (ITOP CSV), check an ENT file before importing it.
+    #[command(subcommand)]
+    Sacoche(sacoche::SacocheCommand),
+    /// Import a school file into the mirror (SIECLE pupils).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -158,5 +166,7 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::Queue(c) => queue::run(env, c),
         Command::Crous(c) => crous::run(env, c),
         Command::Bcdi(c) => bcdi::run(env, c),
+        Command::Sacoche(c) => sacoche::run(env, c),
+        Command::Import(c) => import::run(env, c),
     }
 }

@@ -5,5 +5,6 @@ pub mod group;
 pub mod ids;
 pub mod names;
 pub mod person;
+pub mod sdet;
 pub mod structure;
 pub mod tariff;

@@ -8,6 +8,8 @@
 
 pub mod bcdi;
 pub mod reconcile;
+pub mod sacoche;
+pub mod siecle;
 mod suggest;
 pub mod text;
 pub mod workflow;
@@ -52,6 +54,9 @@ pub enum FileError {
     NoRecord,
     #[error("unknown format {name}")]
     UnknownFormat { name: String },
+    /// A file with several persons on one row (ItsLearning's parents' file, formats.md §7.2).
+    #[error("several persons per row (header: {header})")]
+    SeveralPersonsPerRow { header: String },
 }
 
 /// What is wrong with one value.

@@ -82,6 +82,11 @@ pub fn file_error(file: &str, e: &FileError) -> String {
         FileError::UnknownFormat { name } => {
             fl!("err-file-format", file = file, name = name.clone())
         }
+        FileError::SeveralPersonsPerRow { header } => fl!(
+            "err-file-several-per-row",
+            file = file,
+            header = header.clone()
+        ),
     }
 }
 
