@@ -41,6 +41,7 @@ bench: deps-test
 	$(CARGO) bench --bench production
 	$(CARGO) bench --bench encode
 	$(CARGO) bench --bench queue
+	$(CARGO) bench --bench library
 
 deps-run:
 	@./scripts/install-deps.sh $(RUN_PKGS) $(DESKTOP_PKGS)
