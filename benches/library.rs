@@ -12,14 +12,35 @@ use guichet::library::bcdi::{Borrower, EsidocBorrower};
 use guichet::library::reconcile::{Decisions, Mode, Scope, plan};
 
 const SYLLABLES: [&str; 40] = [
-    "ber", "lan", "dou", "mar", "tin", "ro", "gé", "vil", "le", "noé", "ka", "zin", "pa", "quet", "sa",
-    "lo", "mon", "bé", "rou", "chet", "da", "vi", "gna", "ud", "fè", "vre", "co", "lin", "ar", "naud",
-    "ti", "phon", "gi", "rard", "cha", "mbon", "du", "bois", "é", "mile",
+    "ber", "lan", "dou", "mar", "tin", "ro", "gé", "vil", "le", "noé", "ka", "zin", "pa", "quet",
+    "sa", "lo", "mon", "bé", "rou", "chet", "da", "vi", "gna", "ud", "fè", "vre", "co", "lin",
+    "ar", "naud", "ti", "phon", "gi", "rard", "cha", "mbon", "du", "bois", "é", "mile",
 ];
 const GIVEN: [&str; 24] = [
-    "Léa", "Hugo", "Chloé", "Louis", "Emma", "Jules", "Inès", "Gabriel", "Zoé", "Noah", "Anaïs", "Théo",
-    "Jade", "Raphaël", "Manon", "Lucas", "Éléonore", "Mathéo", "Clémence", "Nathan", "Maëlys", "Adam",
-    "Océane", "Timothée",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Louis",
+    "Emma",
+    "Jules",
+    "Inès",
+    "Gabriel",
+    "Zoé",
+    "Noah",
+    "Anaïs",
+    "Théo",
+    "Jade",
+    "Raphaël",
+    "Manon",
+    "Lucas",
+    "Éléonore",
+    "Mathéo",
+    "Clémence",
+    "Nathan",
+    "Maëlys",
+    "Adam",
+    "Océane",
+    "Timothée",
 ];
 
 struct Rng(u64);
@@ -59,13 +80,19 @@ fn data(n: usize, with_ids: bool, seed: u64) -> (Vec<Borrower>, Vec<EsidocBorrow
     let mut bcdi = Vec::with_capacity(n);
     for i in 0..n {
         let syl = 2 + rng.below(2);
-        let surname: String = (0..syl).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect();
+        let surname: String = (0..syl)
+            .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
+            .collect();
         let name = format!(
             "{} {}",
             surname.to_uppercase(),
             GIVEN[rng.below(GIVEN.len())]
         );
-        let class = format!("{}{}", 3 + rng.below(4), (b'A' + rng.below(6) as u8) as char);
+        let class = format!(
+            "{}{}",
+            3 + rng.below(4),
+            (b'A' + rng.below(6) as u8) as char
+        );
         let id = format!("00000000-0000-4000-8000-{i:012}");
         let roll = rng.below(100);
         if roll < 97 {

@@ -336,3 +336,47 @@ fn bad_files_and_arguments_are_explained() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("Couleur=bleu"));
 }
+
+#[test]
+fn the_report_lists_every_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(support::cli(d, &["demo", "--persons", "400"]));
+    let csv = d.join("b.csv");
+    std::fs::write(
+        &csv,
+        "Emprunteur;Statut;Classe;Prêts en cours\nPARTI Avec Prets;Elève;3A;2\nPARTI Sans Pret;Elève;3A;0\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    ok(support::cli(
+        d,
+        &[
+            "bcdi",
+            "plan",
+            "--uai",
+            UAI,
+            "--borrowers",
+            csv.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let pdf = out.join("rapport-mise-a-jour.pdf");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by make test)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for needle in [
+        "BCDI borrower update",
+        "Lycée Anne de Bretagne (0291234X)",
+        "Set aside",
+        "PARTI Avec Prets",
+        "PARTI Sans Pret",
+        "Usager temporaire",
+    ] {
+        assert!(text.contains(needle), "{needle} not in the report:\n{text}");
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod bcdi;
 pub mod reconcile;
+pub mod report;
 pub mod sacoche;
 pub mod siecle;
 mod suggest;

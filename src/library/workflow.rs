@@ -146,6 +146,8 @@ pub struct Preview {
     pub skipped: Vec<bcdi::Skipped>,
     /// Pupils of the mirror without a class (a warning).
     pub without_class: Vec<String>,
+    /// What the ENT side is: "establishment name (UAI)" or the ENT file's name.
+    pub source: String,
 }
 
 /// The key decisions are kept under: the UAI, or the ENT file's name.
@@ -199,6 +201,13 @@ pub fn preview(
         },
     };
     let ent = export.borrowers;
+    let source_label = match source {
+        EntSource::Mirror { uai, .. } => match store.read(|c| school::establishment(c, uai))? {
+            Some(s) => format!("{} ({})", s.name, s.uai.unwrap_or_default()),
+            None => uai.to_string(),
+        },
+        EntSource::File { name, .. } => name.to_string(),
+    };
     let decisions = match decisions {
         Some(d) => d,
         None => kept_decisions(store, &decisions_key(source))?,
@@ -212,6 +221,7 @@ pub fn preview(
         decisions,
         skipped: export.skipped,
         without_class: export.without_class,
+        source: source_label,
     })
 }
 
@@ -326,14 +336,21 @@ pub fn record(
 }
 
 /// The files of an update written into `dir`: the e-sidoc XML to import, the borrowers to rename in
-/// BCDI first, the set-aside borrowers with their loans, and the plan as JSON. Returns the paths written,
+/// BCDI first, the set-aside borrowers with their loans, the PDF report and the plan as JSON. Returns the paths written,
 /// or the path that failed.
 pub fn write_outputs(
     preview: &Preview,
     dir: &std::path::Path,
     charset: Charset,
 ) -> Result<Vec<String>, (String, std::io::Error)> {
-    let files: [(&str, Vec<u8>); 4] = [
+    let report = super::report::report(preview, &preview.source, Timestamp::now());
+    let pdf = crate::production::slip::slip_pdf(&report).map_err(|e| {
+        (
+            "rapport-mise-a-jour.pdf".to_string(),
+            std::io::Error::other(e.to_string()),
+        )
+    })?;
+    let files: [(&str, Vec<u8>); 5] = [
         (
             "emprunteurs-esidoc.xml",
             bcdi::write_xml(&preview.ent, charset).0,
@@ -360,6 +377,7 @@ pub fn write_outputs(
                 ])
                 .into_bytes(),
         ),
+        ("rapport-mise-a-jour.pdf", pdf),
         (
             "plan.json",
             serde_json::to_vec_pretty(&preview.to_json()).unwrap_or_default(),

@@ -118,5 +118,6 @@ pub fn slip(
             fl!("slip-col-signature"),
         ],
         sections,
+        weights: Vec::new(),
     })
 }

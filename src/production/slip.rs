@@ -16,6 +16,8 @@ pub struct Slip {
     pub subtitle: String,
     pub columns: Vec<String>,
     pub sections: Vec<SlipSection>,
+    /// Relative column widths; empty: each column as wide as its longest cell (scaled to the page).
+    pub weights: Vec<f32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -112,6 +114,10 @@ fn column_widths(slip: &Slip) -> Result<Vec<f32>, PdfError> {
     let regular = fonts::font(FontFace::Regular)?;
     let bold = fonts::font(FontFace::Bold)?;
     let avail = PAGE_W - 2.0 * MARGIN;
+    if slip.weights.len() == n && slip.weights.iter().all(|w| *w > 0.0) {
+        let total: f32 = slip.weights.iter().sum();
+        return Ok(slip.weights.iter().map(|w| w * avail / total).collect());
+    }
     let mut natural = vec![8.0f32; n];
     for (i, w) in natural.iter_mut().enumerate() {
         let header = slip
@@ -322,6 +328,7 @@ mod tests {
                     ]],
                 },
             ],
+            weights: Vec::new(),
         }
     }
 
