@@ -104,7 +104,7 @@ fn data(n: usize, with_ids: bool, seed: u64) -> (Vec<Borrower>, Vec<EsidocBorrow
                 ..EsidocBorrower::default()
             });
         }
-        if roll >= 94 && roll < 97 {
+        if (94..97).contains(&roll) {
             continue; // new in the ENT
         }
         let typed = match roll {
@@ -120,7 +120,7 @@ fn data(n: usize, with_ids: bool, seed: u64) -> (Vec<Borrower>, Vec<EsidocBorrow
             status: "Elève".into(),
             class: Some(class),
             kind: "Usager".into(),
-            loans: Some(if roll >= 97 && roll % 3 == 0 { 2 } else { 0 }),
+            loans: Some(if roll >= 97 && roll.is_multiple_of(3) { 2 } else { 0 }),
             ent_id: with_ids.then_some(id),
         });
     }
