@@ -120,7 +120,11 @@ fn data(n: usize, with_ids: bool, seed: u64) -> (Vec<Borrower>, Vec<EsidocBorrow
             status: "Elève".into(),
             class: Some(class),
             kind: "Usager".into(),
-            loans: Some(if roll >= 97 && roll.is_multiple_of(3) { 2 } else { 0 }),
+            loans: Some(if roll >= 97 && roll.is_multiple_of(3) {
+                2
+            } else {
+                0
+            }),
             ent_id: with_ids.then_some(id),
         });
     }

@@ -251,6 +251,7 @@ fn slip(rows: usize) -> Slip {
                 ]],
             },
         ],
+        weights: Vec::new(),
     }
 }
 
