@@ -6,17 +6,20 @@
 //! production (photos, previews, printing on a worker thread, native dialogs); `encoding.rs` (a run on a
 //! worker thread), `enc_jobs.rs` (profile, keyring, scan) and `app_enc.rs` encoding from the Desk,
 //! Production's batch and Settings → Encoding; `queue_jobs.rs` (outbox, managers' tools, the queue worker
-//! on its own thread) and `app_queue.rs` the Queue screen, Settings → Services and the status bar's badge.
+//! on its own thread) and `app_queue.rs` the Queue screen, Settings → Services and the status bar's badge; `library_jobs.rs` and `app_library.rs`
+//! the Library screen (the librarian's BCDI update).
 
 pub mod app;
 mod app_dir;
 mod app_enc;
+mod app_library;
 mod app_prod;
 mod app_queue;
 pub mod dir_jobs;
 pub mod enc_jobs;
 pub mod encoding;
 pub mod jobs;
+pub mod library_jobs;
 pub mod printing;
 pub mod prod_jobs;
 pub mod queue_jobs;

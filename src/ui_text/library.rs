@@ -124,26 +124,43 @@ pub fn reason_name(r: crate::library::reconcile::Reason) -> String {
     }
 }
 
+/// How BCDI matches this time.
+pub fn mode_line(mode: crate::library::reconcile::Mode) -> String {
+    use crate::library::reconcile::Mode;
+    match mode {
+        Mode::FirstUpdate => fl!("library-mode-first"),
+        Mode::ByIdentifier => fl!("library-mode-id"),
+    }
+}
+
+/// The plan's counts in BCDI's categories.
+pub fn counts_line(plan: &crate::library::reconcile::Plan) -> String {
+    fl!(
+        "library-counts",
+        new = plan.new.len(),
+        updated = plan.updated.len(),
+        ambiguous = plan.ambiguous(),
+        deleted = plan.deleted.len(),
+        set_aside = plan.set_aside.len(),
+        unchanged = plan.unchanged.len(),
+        untouched = plan.untouched.len()
+    )
+}
+
+/// What the librarian said about a suggestion.
+pub fn verdict_name(v: crate::library::reconcile::Verdict) -> String {
+    use crate::library::reconcile::Verdict;
+    match v {
+        Verdict::Pending => fl!("library-verdict-pending"),
+        Verdict::Accepted => fl!("library-verdict-accepted"),
+        Verdict::Rejected => fl!("library-verdict-rejected"),
+    }
+}
+
 /// The plan in a few lines: counts in BCDI's categories, then what needs the librarian.
 pub fn plan_summary(p: &crate::library::workflow::Preview) -> Vec<String> {
-    use crate::library::reconcile::{Mode, Verdict};
     let plan = &p.plan;
-    let mut out = vec![
-        match plan.mode {
-            Mode::FirstUpdate => fl!("library-mode-first"),
-            Mode::ByIdentifier => fl!("library-mode-id"),
-        },
-        fl!(
-            "library-counts",
-            new = plan.new.len(),
-            updated = plan.updated.len(),
-            ambiguous = plan.ambiguous(),
-            deleted = plan.deleted.len(),
-            set_aside = plan.set_aside.len(),
-            unchanged = plan.unchanged.len(),
-            untouched = plan.untouched.len()
-        ),
-    ];
+    let mut out = vec![mode_line(plan.mode), counts_line(plan)];
     for h in &plan.homonyms {
         out.push(fl!(
             "library-homonym-line",
@@ -180,11 +197,7 @@ pub fn plan_summary(p: &crate::library::workflow::Preview) -> Vec<String> {
             reason = reason_name(s.reason),
             key = p.keys[s.borrower].clone(),
             id = e.ent_id.clone(),
-            verdict = match s.verdict {
-                Verdict::Pending => fl!("library-verdict-pending"),
-                Verdict::Accepted => fl!("library-verdict-accepted"),
-                Verdict::Rejected => fl!("library-verdict-rejected"),
-            }
+            verdict = verdict_name(s.verdict)
         ));
     }
     for s in &p.skipped {
