@@ -16,8 +16,8 @@ use super::printing::Origin;
 use super::printing::{self, Dialog, PrintMsg, PrintRequest};
 use super::queue_jobs::{self, WorkerMsg, WorkerRequest};
 use super::screens::{
-    desk, directory, encoding as encoding_tab, groups, printers, production, queue, readers,
-    services as services_tab, settings, training,
+    desk, directory, encoding as encoding_tab, groups, imports, printers, production, queue,
+    readers, services as services_tab, settings, training,
 };
 use super::sync::{self, SyncUi, Tone};
 use super::theme;
@@ -32,6 +32,8 @@ pub enum Screen {
     Groups,
     /// The outbox: counts, errors that need a human, the managers' tools.
     Queue,
+    /// The ENT/IT admin's school files: SACoche export and check, SIECLE import.
+    Imports,
     Settings,
 }
 
@@ -54,6 +56,8 @@ pub enum Effect {
     Encode(EncodeRequest),
     /// The queue worker on a thread of its own, reporting through `Message::Worker`.
     Worker(WorkerRequest),
+    /// A native dialog of the Imports screen; the answer comes back as `imports::Message::Picked`.
+    PickImport(imports::Pick),
     Exit,
 }
 
@@ -79,6 +83,7 @@ pub enum Message {
     Training(training::Message),
     Print(PrintMsg),
     Queue(queue::Message),
+    Imports(imports::Message),
     /// Settings → Services.
     Services(services_tab::Message),
     /// The queue worker's reports and the badge's tick.
@@ -118,6 +123,7 @@ pub struct App {
     /// The training reader (offered when `config.encode.virtual_reader`).
     pub training: training::State,
     pub queue: queue::State,
+    pub imports: imports::State,
     /// Settings → Services.
     pub services_tab: services_tab::State,
     /// The queue worker and the badge.
@@ -152,6 +158,7 @@ impl App {
             encoding: encoding_tab::State::default(),
             training: training::State::default(),
             queue: queue::State::new(),
+            imports: imports::State::new(),
             services_tab,
             queue_ui: QueueUi::default(),
             counts: None,
@@ -185,6 +192,7 @@ impl App {
             Screen::Production => fl!("title-production"),
             Screen::Groups => fl!("title-groups"),
             Screen::Queue => fl!("title-queue"),
+            Screen::Imports => fl!("title-imports"),
             Screen::Settings => fl!("title-settings"),
         }
     }
@@ -240,6 +248,7 @@ impl App {
                         fx.push(Effect::Job(Job::Queue(queue_jobs::QueueJob::Badge)));
                         fx
                     }
+                    Screen::Imports => self.imports.open(),
                     Screen::Settings => match self.settings.tab {
                         settings::Tab::Printing => self.printers.open(),
                         settings::Tab::Encoding => self.encoding.open(),
@@ -268,6 +277,7 @@ impl App {
             }
             Message::Settings(m) => self.settings.update(&mut self.services.config, m),
             Message::Queue(m) => self.queue.update(m),
+            Message::Imports(m) => self.imports.update(m),
             Message::Services(m) => self.services_tab.update(&mut self.services.config, m),
             Message::Worker(m) => self.on_worker(m),
             Message::Encoding(m) => self.encoding.update(&mut self.services.config, m),
@@ -339,6 +349,7 @@ impl App {
             Done::Prod(d) => self.on_prod_done(d),
             Done::Enc(d) => self.on_enc_done(d),
             Done::Queue(d) => self.on_queue_done(d),
+            Done::Imports(d) => self.on_imports_done(d),
         }
     }
 
@@ -420,6 +431,7 @@ impl App {
             Effect::Dialog(d) => printing::dialog(d),
             Effect::Encode(req) => encoding::task(self.services.clone(), req),
             Effect::Worker(req) => queue_jobs::worker_task(self.services.clone(), req),
+            Effect::PickImport(pick) => super::imports_jobs::dialog(pick),
             Effect::Exit => iced::exit(),
         }))
     }
@@ -433,6 +445,7 @@ impl App {
                 .map(Message::Production),
             Screen::Groups => self.groups.view().map(Message::Groups),
             Screen::Queue => self.queue.view().map(Message::Queue),
+            Screen::Imports => self.imports.view().map(Message::Imports),
             Screen::Settings => {
                 let tab: Element<'_, Message> = match self.settings.tab {
                     settings::Tab::General => self
@@ -501,6 +514,7 @@ impl App {
             item(Screen::Production, fl!("nav-production")),
             item(Screen::Groups, fl!("nav-groups")),
             item(Screen::Queue, fl!("nav-queue")),
+            item(Screen::Imports, fl!("nav-imports")),
             item(Screen::Settings, fl!("nav-settings")),
         ]
         .spacing(6)

@@ -9,6 +9,7 @@ use crate::demo::{self, DemoOptions};
 use crate::domain::card::{Actor, CardId, CardState, PersonId, Request};
 use crate::gui::dir_jobs::{self, DirDone, DirJob};
 use crate::gui::enc_jobs::{self, EncDone, EncJob};
+use crate::gui::imports_jobs::{self, ImportsDone, ImportsJob};
 use crate::gui::prod_jobs::{self, ProdDone, ProdJob};
 use crate::gui::queue_jobs::{self, QueueDone, QueueJob};
 use crate::store::counts::Counts;
@@ -95,6 +96,8 @@ pub enum Job {
     Enc(EncJob),
     /// The outbox, the managers' tools, Settings → Services (`queue_jobs.rs`).
     Queue(QueueJob),
+    /// The Imports screen's school files (`imports_jobs.rs`).
+    Imports(ImportsJob),
 }
 
 /// The result of a job, as a message for the window.
@@ -113,6 +116,7 @@ pub enum Done {
     Prod(ProdDone),
     Enc(EncDone),
     Queue(QueueDone),
+    Imports(ImportsDone),
 }
 
 /// Runs a job to completion (blocking).
@@ -201,6 +205,7 @@ pub fn perform(services: &Services, job: Job) -> Done {
         Job::Prod(job) => prod_jobs::perform(services, job),
         Job::Enc(job) => enc_jobs::perform(services, job),
         Job::Queue(job) => queue_jobs::perform(services, job),
+        Job::Imports(job) => imports_jobs::perform(services, job),
     }
 }
 
