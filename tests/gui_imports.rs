@@ -8,7 +8,7 @@ mod support;
 use guichet::demo::{self, DemoOptions};
 use guichet::domain::person::PersonRecord;
 use guichet::gui::app::Screen;
-use guichet::gui::imports_jobs::School;
+use guichet::gui::imports_jobs::{LeftOut, School};
 use guichet::gui::screens::imports::{Format, Message as Imp, Pick, Scope};
 use guichet::gui::{App, Effect, Message};
 use guichet::i18n::{self, Lang};
@@ -82,6 +82,21 @@ fn sacoche_export_through_the_save_dialog() {
         &app,
         "No establishment with a UAI yet: synchronise the directory or import a SIECLE file first."
     ));
+    // A departed pupil: left out of the file, and named.
+    let gone = school_persons(&app)
+        .into_iter()
+        .find(|p| p.profile == "National_ELV" && !p.departed)
+        .expect("a demo pupil");
+    app.services
+        .store
+        .write(|tx| {
+            tx.execute(
+                "UPDATE persons SET departed_at = '2026-07-01T00:00:00Z' WHERE id = ?1",
+                [gone.id],
+            )?;
+            Ok(())
+        })
+        .unwrap();
     let school = the_school(&app);
     drive(&mut app, Message::Imports(Imp::School(school)));
     let fx = click_effects(&mut app, "Save…");
@@ -112,13 +127,20 @@ fn sacoche_export_through_the_save_dialog() {
             exported.left_out.len()
         )
     ));
-    if let Some((name, _)) = exported.left_out.first() {
-        assert!(shows(
-            &app,
-            &format!("Left out ({})", exported.left_out.len())
-        ));
-        assert!(shows(&app, name), "{name} is listed as left out");
-    }
+    let gone_name = guichet::domain::names::display_name(&gone.surname, &gone.given_name);
+    assert!(
+        exported
+            .left_out
+            .iter()
+            .any(|(n, why)| *n == gone_name && *why == LeftOut::Departed)
+    );
+    assert!(shows(
+        &app,
+        &format!("Left out ({})", exported.left_out.len())
+    ));
+    assert!(shows(&app, &gone_name), "{gone_name} is listed as left out");
+    assert!(shows(&app, "departed"));
+    assert!(!text.contains(&format!(";{};{};", gone.surname, gone.given_name)));
 }
 
 #[test]

@@ -206,7 +206,7 @@ impl State {
         }
         let mut col = column![section(form)].spacing(12);
         if let Some(e) = &self.exported {
-            let mut result = Column::new().spacing(6).push(notice(
+            col = col.push(notice(
                 fl!(
                     "cli-sacoche-exported",
                     file = e.file.clone(),
@@ -216,7 +216,7 @@ impl State {
                 false,
             ));
             if !e.unmappable.is_empty() {
-                result = result.push(notice(
+                col = col.push(notice(
                     fl!(
                         "cli-sacoche-unmappable",
                         chars = e.unmappable.clone(),
@@ -226,7 +226,7 @@ impl State {
                 ));
             }
             if !e.left_out.is_empty() {
-                result = result.push(heading(fl!(
+                let mut result = Column::new().spacing(6).push(heading(fl!(
                     "imports-left-out-title",
                     count = e.left_out.len()
                 )));
@@ -240,9 +240,8 @@ impl State {
                         muted(why)
                     ]);
                 }
-                result = more(result, e.left_out.len());
+                col = col.push(section(more(result, e.left_out.len())));
             }
-            col = col.push(section(result));
         }
         col.into()
     }
