@@ -62,7 +62,7 @@ fn ocr(path: &std::path::Path, region: Option<(u32, u32, u32, u32)>) -> String {
 const SEARCH_FIELD: (u32, u32, u32, u32) = (170, 17, 380, 30);
 const COUNT_LINE: (u32, u32, u32, u32) = (160, 58, 420, 24);
 /// The navigation rail's last entry, and the title of the Desk's empty person panel (1280×800 window).
-const RAIL_SETTINGS: (u32, u32, u32, u32) = (12, 276, 130, 28);
+const RAIL_SETTINGS: (u32, u32, u32, u32) = (12, 321, 130, 28);
 const EMPTY_PANEL_TITLE: (u32, u32, u32, u32) = (668, 314, 420, 36);
 
 #[test]

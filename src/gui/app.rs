@@ -16,8 +16,8 @@ use super::printing::Origin;
 use super::printing::{self, Dialog, PrintMsg, PrintRequest};
 use super::queue_jobs::{self, WorkerMsg, WorkerRequest};
 use super::screens::{
-    desk, directory, encoding as encoding_tab, groups, library, printers, production, queue,
-    readers, services as services_tab, settings, training,
+    desk, directory, encoding as encoding_tab, groups, imports, library, printers, production,
+    queue, readers, services as services_tab, settings, training,
 };
 use super::sync::{self, SyncUi, Tone};
 use super::theme;
@@ -34,6 +34,8 @@ pub enum Screen {
     Queue,
     /// The school librarian's BCDI borrowers update.
     Library,
+    /// The ENT/IT admin's school files: SACoche export and check, SIECLE import.
+    Imports,
     Settings,
 }
 
@@ -58,6 +60,8 @@ pub enum Effect {
     Worker(WorkerRequest),
     /// A dialog of the Library screen; the answer comes back as `library::Message::Picked`.
     LibraryDialog(library::Pick),
+    /// A native dialog of the Imports screen; the answer comes back as `imports::Message::Picked`.
+    PickImport(imports::Pick),
     Exit,
 }
 
@@ -84,6 +88,7 @@ pub enum Message {
     Print(PrintMsg),
     Queue(queue::Message),
     Library(library::Message),
+    Imports(imports::Message),
     /// Settings → Services.
     Services(services_tab::Message),
     /// The queue worker's reports and the badge's tick.
@@ -124,6 +129,7 @@ pub struct App {
     pub training: training::State,
     pub queue: queue::State,
     pub library: library::State,
+    pub imports: imports::State,
     /// Settings → Services.
     pub services_tab: services_tab::State,
     /// The queue worker and the badge.
@@ -159,6 +165,7 @@ impl App {
             training: training::State::default(),
             queue: queue::State::new(),
             library: library::State::default(),
+            imports: imports::State::new(),
             services_tab,
             queue_ui: QueueUi::default(),
             counts: None,
@@ -193,6 +200,7 @@ impl App {
             Screen::Groups => fl!("title-groups"),
             Screen::Queue => fl!("title-queue"),
             Screen::Library => fl!("title-library"),
+            Screen::Imports => fl!("title-imports"),
             Screen::Settings => fl!("title-settings"),
         }
     }
@@ -249,6 +257,7 @@ impl App {
                         fx
                     }
                     Screen::Library => self.library.open(),
+                    Screen::Imports => self.imports.open(),
                     Screen::Settings => match self.settings.tab {
                         settings::Tab::Printing => self.printers.open(),
                         settings::Tab::Encoding => self.encoding.open(),
@@ -278,6 +287,7 @@ impl App {
             Message::Settings(m) => self.settings.update(&mut self.services.config, m),
             Message::Queue(m) => self.queue.update(m),
             Message::Library(m) => self.library.update(m),
+            Message::Imports(m) => self.imports.update(m),
             Message::Services(m) => self.services_tab.update(&mut self.services.config, m),
             Message::Worker(m) => self.on_worker(m),
             Message::Encoding(m) => self.encoding.update(&mut self.services.config, m),
@@ -350,6 +360,7 @@ impl App {
             Done::Enc(d) => self.on_enc_done(d),
             Done::Queue(d) => self.on_queue_done(d),
             Done::Library(d) => self.library.on_done(d),
+            Done::Imports(d) => self.on_imports_done(d),
         }
     }
 
@@ -432,6 +443,7 @@ impl App {
             Effect::Encode(req) => encoding::task(self.services.clone(), req),
             Effect::Worker(req) => queue_jobs::worker_task(self.services.clone(), req),
             Effect::LibraryDialog(pick) => super::app_library::dialog(pick),
+            Effect::PickImport(pick) => super::imports_jobs::dialog(pick),
             Effect::Exit => iced::exit(),
         }))
     }
@@ -446,6 +458,7 @@ impl App {
             Screen::Groups => self.groups.view().map(Message::Groups),
             Screen::Queue => self.queue.view().map(Message::Queue),
             Screen::Library => self.library.view().map(Message::Library),
+            Screen::Imports => self.imports.view().map(Message::Imports),
             Screen::Settings => {
                 let tab: Element<'_, Message> = match self.settings.tab {
                     settings::Tab::General => self
@@ -515,6 +528,7 @@ impl App {
             item(Screen::Groups, fl!("nav-groups")),
             item(Screen::Queue, fl!("nav-queue")),
             item(Screen::Library, fl!("nav-library")),
+            item(Screen::Imports, fl!("nav-imports")),
             item(Screen::Settings, fl!("nav-settings")),
         ]
         .spacing(6)

@@ -9,6 +9,7 @@ use crate::demo::{self, DemoOptions};
 use crate::domain::card::{Actor, CardId, CardState, PersonId, Request};
 use crate::gui::dir_jobs::{self, DirDone, DirJob};
 use crate::gui::enc_jobs::{self, EncDone, EncJob};
+use crate::gui::imports_jobs::{self, ImportsDone, ImportsJob};
 use crate::gui::library_jobs::{self, LibraryDone, LibraryJob};
 use crate::gui::prod_jobs::{self, ProdDone, ProdJob};
 use crate::gui::queue_jobs::{self, QueueDone, QueueJob};
@@ -98,6 +99,8 @@ pub enum Job {
     Queue(QueueJob),
     /// The Library screen's establishments, files, plan and outputs (`library_jobs.rs`).
     Library(LibraryJob),
+    /// The Imports screen's school files (`imports_jobs.rs`).
+    Imports(ImportsJob),
 }
 
 /// The result of a job, as a message for the window.
@@ -117,6 +120,7 @@ pub enum Done {
     Enc(EncDone),
     Queue(QueueDone),
     Library(LibraryDone),
+    Imports(ImportsDone),
 }
 
 /// Runs a job to completion (blocking).
@@ -206,6 +210,7 @@ pub fn perform(services: &Services, job: Job) -> Done {
         Job::Enc(job) => enc_jobs::perform(services, job),
         Job::Queue(job) => queue_jobs::perform(services, job),
         Job::Library(job) => Done::Library(library_jobs::perform(services, job)),
+        Job::Imports(job) => imports_jobs::perform(services, job),
     }
 }
 

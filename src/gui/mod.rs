@@ -12,12 +12,14 @@
 pub mod app;
 mod app_dir;
 mod app_enc;
+mod app_imports;
 mod app_library;
 mod app_prod;
 mod app_queue;
 pub mod dir_jobs;
 pub mod enc_jobs;
 pub mod encoding;
+pub mod imports_jobs;
 pub mod jobs;
 pub mod library_jobs;
 pub mod printing;

@@ -6,6 +6,7 @@ pub mod directory;
 pub mod encode_panel;
 pub mod encoding;
 pub mod groups;
+pub mod imports;
 pub mod library;
 pub mod person_panel;
 pub mod printers;

@@ -1,0 +1,309 @@
+//! Blocking work of the Imports screen (reading and parsing the school files, the store's reads and the
+//! SIECLE import's one transaction), run off the GUI thread like `jobs.rs`; and its native dialogs. The
+//! same functions as `guichet sacoche …` and `guichet import siecle`, so the window and the command line
+//! match and word things alike.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use iced::Task;
+
+use crate::domain::names::display_name;
+use crate::fl;
+use crate::gui::app;
+use crate::gui::jobs::{Done, Services};
+use crate::gui::screens::imports::{self, Pick};
+use crate::library::sacoche::{self, CheckReport, Outcome};
+use crate::library::siecle::{self, ImportReport, SiecleFile};
+use crate::library::text::Charset;
+use crate::store::school::{self, SchoolPerson};
+use crate::store::{Store, StoreError};
+use crate::ui_text;
+
+/// An establishment to choose: its UAI and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct School {
+    pub uai: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for School {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.name.is_empty() || self.name == self.uai {
+            f.write_str(&self.uai)
+        } else {
+            write!(f, "{} — {}", self.uai, self.name)
+        }
+    }
+}
+
+/// Why a person is not in the ITOP file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    Departed,
+    NoId,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub file: String,
+    pub charset: Charset,
+    pub rows: usize,
+    /// The persons not written (display name, why), in the establishment's order.
+    pub left_out: Vec<(String, LeftOut)>,
+    /// The characters the charset could not carry.
+    pub unmappable: String,
+}
+
+/// An ENT file checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub file: String,
+    pub report: CheckReport,
+    /// The names of the persons whose id a line would take ("already used by …").
+    pub holders: HashMap<i64, String>,
+}
+
+/// Which section of the screen a job serves (its error goes there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Export,
+    Check,
+    Siecle,
+}
+
+#[derive(Debug, Clone)]
+pub enum ImportsJob {
+    /// The establishments (structures with a UAI).
+    Schools,
+    Export {
+        uai: String,
+        charset: Charset,
+        path: PathBuf,
+    },
+    /// An ENT file checked as SACoche will match it, against one establishment's persons or all.
+    Check {
+        format: &'static str,
+        uai: Option<String>,
+        path: PathBuf,
+    },
+    /// A SIECLE file read and checked, nothing written.
+    Preview(PathBuf),
+    /// The previewed file imported in one transaction.
+    Import {
+        file: String,
+        parsed: Arc<SiecleFile>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum ImportsDone {
+    Schools(Vec<School>),
+    Exported(Exported),
+    Checked(Box<Checked>),
+    /// The file read, and what importing it would do now (computed, then rolled back).
+    Previewed {
+        file: String,
+        parsed: Arc<SiecleFile>,
+        plan: Box<ImportReport>,
+    },
+    Imported {
+        file: String,
+        report: Box<ImportReport>,
+    },
+    Failed(Section, String),
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path)
+        .map_err(|e| fl!("cli-read-file", path = shown(path), message = e.to_string()))
+}
+
+fn store_err(e: StoreError) -> String {
+    ui_text::store_error(&e)
+}
+
+/// The persons to match or export: the establishment's, or every establishment's once (a person
+/// attached to none has no ENT identifier).
+fn persons(store: &Store, uai: Option<&str>) -> Result<Vec<SchoolPerson>, String> {
+    let found = store
+        .read(|c| {
+            let Some(uai) = uai else {
+                let mut seen = HashSet::new();
+                let mut all = Vec::new();
+                for s in school::establishments(c)? {
+                    let people = school::persons_of(c, s.uai.as_deref().unwrap_or_default())?;
+                    all.extend(people.into_iter().filter(|p| seen.insert(p.id)));
+                }
+                return Ok(Some(all));
+            };
+            match school::establishment(c, uai)? {
+                Some(_) => school::persons_of(c, uai).map(Some),
+                None => Ok(None),
+            }
+        })
+        .map_err(store_err)?;
+    found.ok_or_else(|| {
+        fl!(
+            "cli-sacoche-no-school",
+            uai = uai.unwrap_or_default().to_string()
+        )
+    })
+}
+
+/// Runs a job to completion (blocking).
+pub fn perform(services: &Services, job: ImportsJob) -> Done {
+    Done::Imports(run(&services.store, job))
+}
+
+fn run(store: &Store, job: ImportsJob) -> ImportsDone {
+    let outcome = match job {
+        ImportsJob::Schools => store
+            .read(school::establishments)
+            .map(|list| {
+                let schools = list
+                    .into_iter()
+                    .filter_map(|s| s.uai.map(|uai| School { uai, name: s.name }))
+                    .collect();
+                ImportsDone::Schools(schools)
+            })
+            .map_err(|e| (Section::Export, store_err(e))),
+        ImportsJob::Export { uai, charset, path } => {
+            export(store, &uai, charset, &path).map_err(|e| (Section::Export, e))
+        }
+        ImportsJob::Check { format, uai, path } => {
+            check(store, format, uai.as_deref(), &path).map_err(|e| (Section::Check, e))
+        }
+        ImportsJob::Preview(path) => preview(store, &path).map_err(|e| (Section::Siecle, e)),
+        ImportsJob::Import { file, parsed } => store
+            .write(|tx| siecle::import(tx, &parsed, jiff::Timestamp::now()))
+            .map(|report| ImportsDone::Imported {
+                file,
+                report: Box::new(report),
+            })
+            .map_err(|e| (Section::Siecle, store_err(e))),
+    };
+    outcome.unwrap_or_else(|(section, message)| ImportsDone::Failed(section, message))
+}
+
+fn export(store: &Store, uai: &str, charset: Charset, path: &Path) -> Result<ImportsDone, String> {
+    let persons = persons(store, Some(uai))?;
+    let (csv, bytes, unmappable) = sacoche::itop_bytes(&persons, charset);
+    std::fs::write(path, bytes).map_err(|e| {
+        fl!(
+            "cli-write-file",
+            path = shown(path),
+            message = e.to_string()
+        )
+    })?;
+    // The ITOP file leaves out the departed and those without an id (`sacoche::itop_csv`).
+    let left_out = persons
+        .iter()
+        .filter_map(|p| {
+            let why = match (p.departed, sacoche::ent_id(p)) {
+                (true, _) => LeftOut::Departed,
+                (false, None) => LeftOut::NoId,
+                (false, Some(_)) => return None,
+            };
+            Some((display_name(&p.surname, &p.given_name), why))
+        })
+        .collect();
+    Ok(ImportsDone::Exported(Exported {
+        file: shown(path),
+        charset,
+        rows: csv.rows,
+        left_out,
+        unmappable: unmappable.iter().collect(),
+    }))
+}
+
+/// Reads a SIECLE file and imports it inside a savepoint that is rolled back: the preview says exactly
+/// what "Import" will do, and nothing is written.
+fn preview(store: &Store, path: &Path) -> Result<ImportsDone, String> {
+    let file = shown(path);
+    let bytes = read(path)?;
+    let parsed = siecle::parse(&bytes).map_err(|e| ui_text::file_error(&file, &e))?;
+    let plan = store
+        .write(|tx| {
+            tx.execute_batch("SAVEPOINT imports_preview")?;
+            let plan = siecle::import(tx, &parsed, jiff::Timestamp::now());
+            tx.execute_batch("ROLLBACK TO imports_preview; RELEASE imports_preview")?;
+            plan
+        })
+        .map_err(store_err)?;
+    Ok(ImportsDone::Previewed {
+        file,
+        parsed: Arc::new(parsed),
+        plan: Box::new(plan),
+    })
+}
+
+fn check(
+    store: &Store,
+    format: &str,
+    uai: Option<&str>,
+    path: &Path,
+) -> Result<ImportsDone, String> {
+    let file = shown(path);
+    let fmt = sacoche::format(format).map_err(|e| ui_text::file_error(&file, &e))?;
+    let bytes = read(path)?;
+    let parsed = sacoche::parse(&bytes, fmt).map_err(|e| ui_text::file_error(&file, &e))?;
+    let persons = persons(store, uai)?;
+    let report = sacoche::check(&parsed, &persons);
+    let used: HashSet<i64> = report
+        .problems
+        .iter()
+        .filter_map(|l| match l.outcome {
+            Outcome::IdUsed { used_by, .. } => Some(used_by),
+            _ => None,
+        })
+        .collect();
+    let holders = persons
+        .iter()
+        .filter(|p| used.contains(&p.id))
+        .map(|p| (p.id, display_name(&p.surname, &p.given_name)))
+        .collect();
+    Ok(ImportsDone::Checked(Box::new(Checked {
+        file,
+        report,
+        holders,
+    })))
+}
+
+/// Opens a native dialog; the answer (or `None` when cancelled) comes back to the screen.
+pub fn dialog(pick: Pick) -> Task<app::Message> {
+    Task::perform(
+        async move {
+            let dlg = rfd::AsyncFileDialog::new();
+            let handle = match pick {
+                Pick::SaveItop => {
+                    dlg.set_title(fl!("imports-dialog-itop"))
+                        .add_filter("CSV", &["csv"])
+                        .set_file_name("sacoche_itop.csv")
+                        .save_file()
+                        .await
+                }
+                Pick::OpenEnt => {
+                    dlg.set_title(fl!("imports-dialog-ent"))
+                        .add_filter("CSV", &["csv", "CSV", "txt", "TXT"])
+                        .pick_file()
+                        .await
+                }
+                Pick::OpenSiecle => {
+                    dlg.set_title(fl!("imports-dialog-siecle"))
+                        .add_filter("XML", &["xml", "XML"])
+                        .pick_file()
+                        .await
+                }
+            };
+            handle.map(|h| h.path().to_path_buf())
+        },
+        move |path| app::Message::Imports(imports::Message::Picked(pick, path)),
+    )
+}
