@@ -10,9 +10,11 @@ use crate::store::cards::CardOptions;
 
 mod encode;
 mod print;
+mod sdet;
 mod services;
 pub use encode::EncodeConfig;
 pub use print::PrintConfig;
+pub use sdet::SdetConfig;
 pub use services::{
     CrousConfig, EscrConfig, QueueConfig, RuleSource, WritebackConfig, opted_in_by_default,
 };
@@ -40,6 +42,8 @@ pub struct Config {
     pub writeback: WritebackConfig,
     #[serde(default)]
     pub queue: QueueConfig,
+    #[serde(default)]
+    pub sdet: SdetConfig,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -231,7 +235,7 @@ pub enum ConfigError {
 
 /// Every key `config get|set` accepts, with a short description (English; the README documents them).
 pub fn keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    KEYS.iter().chain(services::KEYS)
+    KEYS.iter().chain(services::KEYS).chain(sdet::KEYS)
 }
 
 const KEYS: &[(&str, &str)] = &[
@@ -491,7 +495,8 @@ impl Config {
         if !(1..=600).contains(&d.timeout_seconds) {
             return Err("expected a number of seconds from 1 to 600".into());
         }
-        services::validate(&self.crous, &self.escr, &self.writeback, &self.queue)
+        services::validate(&self.crous, &self.escr, &self.writeback, &self.queue)?;
+        self.sdet.validate()
     }
 
     /// Checks the printing settings (Settings → Printing adds printers through this).

@@ -30,6 +30,8 @@ mod production_render;
 pub use production_render::*;
 mod remote;
 pub use remote::*;
+mod guests;
+pub use guests::*;
 mod library;
 pub use library::*;
 mod integrations;
@@ -115,6 +117,7 @@ pub fn id_kind(k: IdKind) -> String {
         IdKind::Jointure => fl!("id-jointure"),
         IdKind::AppId => fl!("id-app"),
         IdKind::RefId => fl!("id-refid"),
+        IdKind::National => fl!("id-national"),
     }
 }
 
@@ -127,6 +130,7 @@ pub fn affiliation(a: &str) -> String {
         "researcher" => fl!("aff-researcher"),
         "affiliate" => fl!("aff-affiliate"),
         "alum" => fl!("aff-alum"),
+        "library-walk-in" => fl!("aff-visitor"),
         "retired" | "emeritus" => fl!("aff-retired"),
         "National_ELV" | "National_1" => fl!("aff-pupil"),
         "National_TUT" | "National_2" => fl!("aff-parent"),

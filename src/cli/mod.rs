@@ -10,6 +10,7 @@ mod encode;
 mod gen_ldif;
 mod import;
 mod nfc;
+mod person;
 mod print;
 mod queue;
 mod sacoche;
@@ -95,6 +96,9 @@ pub enum Command {
     /// Import a school file into the mirror (SIECLE pupils).
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Persons not in the directory (guests, external staff, visitors), with SDET identifiers.
+    #[command(subcommand)]
+    Person(person::PersonCommand),
 }
 
 /// What a command reports on failure: a message already in the user's language.
@@ -168,5 +172,6 @@ pub fn run(env: &mut Env, command: Command) -> CliResult {
         Command::Bcdi(c) => bcdi::run(env, c),
         Command::Sacoche(c) => sacoche::run(env, c),
         Command::Import(c) => import::run(env, c),
+        Command::Person(c) => person::run(env, c),
     }
 }

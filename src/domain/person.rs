@@ -18,6 +18,9 @@ pub enum IdKind {
     AppId,
     /// `supannRefId`: `{LABEL}value`.
     RefId,
+    /// `ENTPersonIdentifiant`: the SDET national identifier given to a person captured at the desk
+    /// (formats.md §2.1), `Vpm620130101012345678`.
+    National,
 }
 
 impl IdKind {
@@ -26,6 +29,7 @@ impl IdKind {
             IdKind::Jointure => "jointure",
             IdKind::AppId => "app",
             IdKind::RefId => "refid",
+            IdKind::National => "national",
         }
     }
 
@@ -34,6 +38,7 @@ impl IdKind {
             "jointure" => Some(IdKind::Jointure),
             "app" => Some(IdKind::AppId),
             "refid" => Some(IdKind::RefId),
+            "national" => Some(IdKind::National),
             _ => None,
         }
     }

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use iced::keyboard::{self, Key, Modifiers, key::Named};
+use iced::keyboard::{self, Key, Modifiers};
 use iced::widget::operation::{self, AbsoluteOffset};
 use iced::widget::{Column, button, column, container, row, rule, text};
 use iced::{Alignment, Element, Length, Subscription, Task, Theme};
@@ -44,6 +44,10 @@ pub enum Screen {
 pub enum Effect {
     Job(Job),
     Focus(&'static str),
+    /// Tab / Shift+Tab: the next (previous) field of any form.
+    FocusNext {
+        back: bool,
+    },
     ScrollTo {
         id: &'static str,
         y: f32,
@@ -146,6 +150,7 @@ impl App {
     pub fn new(services: Services) -> (App, Vec<Effect>) {
         let mut desk = desk::State::new(services.config.desk.results_limit);
         desk.default_printer = services.config.print.printer.clone();
+        desk.sdet_note = crate::ui_text::sdet_note(&services.config.sdet);
         let settings = settings::State::new(&services.config);
         let directory = directory::State::new(&services.config);
         let services_tab = services_tab::State::new(&services.config);
@@ -339,6 +344,7 @@ impl App {
             Done::Directory(ids) => self.desk.on_directory(ids),
             Done::Rows(rows) => self.desk.on_rows(rows),
             Done::Person(view) => self.desk.on_person(*view),
+            Done::Captured(result) => self.desk.on_captured(result),
             Done::CardChanged { person, message } => {
                 // The change queued its outbox rows in the same transaction: the worker sends them now.
                 self.queue_ui.wake();
@@ -361,28 +367,6 @@ impl App {
             Done::Queue(d) => self.on_queue_done(d),
             Done::Library(d) => self.library.on_done(d),
             Done::Imports(d) => self.on_imports_done(d),
-        }
-    }
-
-    fn on_key(&mut self, key: Key, modifiers: Modifiers) -> Vec<Effect> {
-        let focus = || vec![Effect::Focus(desk::SEARCH_ID)];
-        match key.as_ref() {
-            Key::Character("f") if modifiers.command() => {
-                self.screen = Screen::Desk;
-                focus()
-            }
-            Key::Character("/") if !modifiers.command() => {
-                self.screen = Screen::Desk;
-                focus()
-            }
-            _ if self.screen != Screen::Desk => Vec::new(),
-            Key::Named(Named::ArrowDown) => self.desk.update(desk::Message::Move(1)),
-            Key::Named(Named::ArrowUp) => self.desk.update(desk::Message::Move(-1)),
-            Key::Named(Named::PageDown) => self.desk.update(desk::Message::Move(10)),
-            Key::Named(Named::PageUp) => self.desk.update(desk::Message::Move(-10)),
-            Key::Named(Named::Enter) => self.desk.update(desk::Message::Submit),
-            Key::Named(Named::Escape) => self.desk.update(desk::Message::CancelDialog),
-            _ => Vec::new(),
         }
     }
 
@@ -436,6 +420,8 @@ impl App {
                 )
             }
             Effect::Focus(id) => operation::focus(id),
+            Effect::FocusNext { back: false } => operation::focus_next(),
+            Effect::FocusNext { back: true } => operation::focus_previous(),
             Effect::ScrollTo { id, y } => operation::scroll_to(id, AbsoluteOffset { x: 0.0, y }),
             Effect::Sync(req) => sync::task(self.services.clone(), req),
             Effect::Print(req) => printing::task(self.services.clone(), req),

@@ -82,6 +82,8 @@ pub enum Job {
     Rows(Vec<PersonId>),
     Person(PersonId),
     RequestCard(PersonId),
+    /// Records a person the directory does not hold (the Desk's form).
+    CaptureGuest(Box<crate::store::guests::GuestInput>),
     Transition {
         person: PersonId,
         card: CardId,
@@ -106,13 +108,23 @@ pub enum Job {
 /// The result of a job, as a message for the window.
 #[derive(Debug, Clone)]
 pub enum Done {
-    Started { demo_loaded: Option<usize> },
+    Started {
+        demo_loaded: Option<usize>,
+    },
     Counts(Counts),
-    Searched { seq: u64, ids: Vec<PersonId> },
+    Searched {
+        seq: u64,
+        ids: Vec<PersonId>,
+    },
     Directory(Arc<Vec<PersonId>>),
     Rows(Vec<PersonRow>),
     Person(Box<PersonView>),
-    CardChanged { person: PersonId, message: String },
+    CardChanged {
+        person: PersonId,
+        message: String,
+    },
+    /// The person recorded by the Desk's form and the message, or why not.
+    Captured(Result<(PersonId, String), String>),
     ConfigSaved,
     Failed(String),
     Dir(DirDone),
@@ -162,6 +174,16 @@ pub fn perform(services: &Services, job: Job) -> Done {
             .map(Done::Rows)
             .unwrap_or_else(fail),
         Job::Person(id) => load_person(services, id, now),
+        Job::CaptureGuest(input) => {
+            let sdet = services.config.sdet.clone();
+            Done::Captured(
+                match store.write(|tx| Ok(crate::store::guests::capture(tx, &input, &sdet, now))) {
+                    Ok(Ok(c)) => Ok((c.person_id, ui_text::captured(&c))),
+                    Ok(Err(e)) => Err(ui_text::guest_error(&e)),
+                    Err(e) => Err(ui_text::store_error(&e)),
+                },
+            )
+        }
         Job::RequestCard(person) => {
             match store.request_card(
                 person,

@@ -13,6 +13,7 @@ pub mod app;
 mod app_dir;
 mod app_enc;
 mod app_imports;
+mod app_keys;
 mod app_library;
 mod app_prod;
 mod app_queue;

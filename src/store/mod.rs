@@ -12,6 +12,7 @@ pub mod due_dates;
 pub mod encoding;
 pub mod group_tree;
 pub mod groups;
+pub mod guests;
 pub mod library;
 pub mod mirror;
 pub mod outbox;

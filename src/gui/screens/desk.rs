@@ -3,10 +3,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use iced::widget::{column, container, row, text, text_input};
+use iced::widget::{button, column, container, row, text, text_input};
 use iced::{Alignment, Element, Length};
 
-use super::{encode_panel, person_panel, studio};
+use super::{encode_panel, new_person, person_panel, studio};
 use crate::domain::card::{CardId, CardState, DisableReason, PersonId, Request};
 use crate::fl;
 use crate::gui::app::Effect;
@@ -52,6 +52,10 @@ pub struct State {
     pub default_printer: Option<String>,
     /// The encode panel of one card, shown instead of the person panel.
     pub encode: Option<encode_panel::State>,
+    /// The form for a person the directory does not hold, shown instead of the person panel.
+    pub new_person: Option<new_person::State>,
+    /// What the form says about the identifiers' settings (territory, digits).
+    pub sdet_note: String,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +79,9 @@ pub enum Message {
     OpenEncode(CardId),
     /// The encode panel's messages (handled by the window: a run needs the training reader).
     Encode(encode_panel::Message),
+    /// Opens the form for a person the directory does not hold.
+    NewPerson,
+    Form(new_person::Message),
 }
 
 impl State {
@@ -183,6 +190,27 @@ impl State {
                 fx.extend(self.fetch_window());
                 fx
             }
+            Message::NewPerson => {
+                self.studio = None;
+                self.encode = None;
+                self.new_person = Some(new_person::State::new(self.sdet_note.clone()));
+                vec![Effect::Focus(new_person::SURNAME_ID)]
+            }
+            Message::Form(m) => {
+                let Some(form) = self.new_person.as_mut() else {
+                    return Vec::new();
+                };
+                match form.update(m) {
+                    new_person::Outcome::None => Vec::new(),
+                    new_person::Outcome::Cancel => {
+                        self.new_person = None;
+                        Vec::new()
+                    }
+                    new_person::Outcome::Save(input) => {
+                        vec![Effect::Job(Job::CaptureGuest(Box::new(input)))]
+                    }
+                }
+            }
             Message::RequestCard(person) => {
                 self.error = None;
                 vec![Effect::Job(Job::RequestCard(person))]
@@ -227,6 +255,9 @@ impl State {
                 )
             }
             Message::CancelDialog => {
+                if self.new_person.take().is_some() {
+                    return Vec::new();
+                }
                 self.disable_for = None;
                 Vec::new()
             }
@@ -343,6 +374,31 @@ impl State {
         fx
     }
 
+    /// After the form was recorded: the person is shown and the list reloaded; an error stays on the form.
+    pub fn on_captured(&mut self, result: Result<(PersonId, String), String>) -> Vec<Effect> {
+        match result {
+            Ok((person, message)) => {
+                self.new_person = None;
+                self.error = None;
+                self.info = Some(message);
+                vec![
+                    Effect::Job(Job::Person(person)),
+                    Effect::Job(Job::Directory),
+                    Effect::Job(Job::Counts),
+                ]
+            }
+            Err(message) => {
+                if let Some(form) = self.new_person.as_mut() {
+                    form.busy = false;
+                    form.error = Some(message);
+                } else {
+                    self.error = Some(message);
+                }
+                Vec::new()
+            }
+        }
+    }
+
     pub fn on_failed(&mut self, message: String) {
         self.info = None;
         self.error = Some(message);
@@ -373,9 +429,19 @@ impl State {
         );
         let left = column![
             search,
-            text(count).size(13).style(|t: &iced::Theme| text::Style {
-                color: Some(theme::muted(t))
-            }),
+            row![
+                text(count)
+                    .size(13)
+                    .style(|t: &iced::Theme| text::Style {
+                        color: Some(theme::muted(t))
+                    })
+                    .width(Length::Fill),
+                button(text(fl!("desk-new-person")).size(13))
+                    .on_press(Message::NewPerson)
+                    .style(button::text)
+                    .padding([2, 6]),
+            ]
+            .align_y(Alignment::Center),
             results
         ]
         .spacing(8)
@@ -388,12 +454,15 @@ impl State {
         } else if let Some(info) = &self.info {
             right = right.push(banner(info.clone(), false, Message::DismissBanner));
         }
-        right = right.push(match (&self.studio, &self.encode, &self.person) {
-            (Some(s), _, _) => s.view().map(Message::Studio),
-            (None, Some(e), _) => e.view(readers).map(Message::Encode),
-            (None, None, Some(panel)) => panel.view(self.disable_for),
-            (None, None, None) => empty_hint(),
-        });
+        right = right.push(
+            match (&self.studio, &self.encode, &self.new_person, &self.person) {
+                (Some(s), _, _, _) => s.view().map(Message::Studio),
+                (None, Some(e), _, _) => e.view(readers).map(Message::Encode),
+                (None, None, Some(f), _) => f.view().map(Message::Form),
+                (None, None, None, Some(panel)) => panel.view(self.disable_for),
+                (None, None, None, None) => empty_hint(),
+            },
+        );
         row![
             left,
             container(right)

@@ -8,6 +8,7 @@ pub mod encoding;
 pub mod groups;
 pub mod imports;
 pub mod library;
+pub mod new_person;
 pub mod person_panel;
 pub mod printers;
 pub mod production;
