@@ -7,7 +7,7 @@ use clap::Subcommand;
 use jiff::Timestamp;
 
 use super::{CliResult, Env, Failure};
-use crate::library::siecle::{self, SkipReason};
+use crate::library::siecle;
 use crate::{fl, ui_text};
 
 #[derive(Debug, Subcommand)]
@@ -51,19 +51,7 @@ pub fn run(env: &Env, cmd: ImportCommand) -> CliResult {
         )
     );
     for s in &report.skipped {
-        let text = match s.reason {
-            SkipReason::NoIne => fl!(
-                "cli-siecle-skipped-no-ine",
-                line = s.pupil.line,
-                name = s.pupil.name.clone()
-            ),
-            SkipReason::Inactive => fl!(
-                "cli-siecle-skipped-inactive",
-                line = s.pupil.line,
-                name = s.pupil.name.clone()
-            ),
-        };
-        println!("{text}");
+        println!("{}", ui_text::siecle_skipped(s));
     }
     Ok(())
 }

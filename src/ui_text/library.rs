@@ -205,3 +205,20 @@ pub fn plan_summary(p: &crate::library::workflow::Preview) -> Vec<String> {
     }
     out
 }
+
+/// A SIECLE pupil left out of the import, with its line and the reason.
+pub fn siecle_skipped(s: &crate::library::siecle::Skipped) -> String {
+    use crate::library::siecle::SkipReason;
+    match s.reason {
+        SkipReason::NoIne => fl!(
+            "cli-siecle-skipped-no-ine",
+            line = s.pupil.line,
+            name = s.pupil.name.clone()
+        ),
+        SkipReason::Inactive => fl!(
+            "cli-siecle-skipped-inactive",
+            line = s.pupil.line,
+            name = s.pupil.name.clone()
+        ),
+    }
+}

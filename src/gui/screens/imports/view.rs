@@ -9,8 +9,9 @@ use crate::fl;
 use crate::gui::imports_jobs::{LeftOut, Section};
 use crate::gui::theme;
 use crate::gui::widgets::banner::{banner, notice};
+use crate::gui::widgets::choice;
 use crate::library::sacoche::{self, CheckLine, Columns, Outcome};
-use crate::library::siecle::{ImportReport, PupilRef, SkipReason};
+use crate::library::siecle::{ImportReport, PupilRef};
 use crate::library::text::Charset;
 
 /// Rows a list shows at the most; the rest is counted.
@@ -35,18 +36,6 @@ fn heading<'a>(s: String) -> Element<'a, Message> {
 
 fn label<'a>(s: String) -> Element<'a, Message> {
     text(s).size(14).width(Length::Fixed(170.0)).into()
-}
-
-fn choice<'a>(label: String, on: bool, msg: Message) -> Element<'a, Message> {
-    button(text(label).size(13))
-        .on_press(msg)
-        .style(if on {
-            button::primary
-        } else {
-            button::secondary
-        })
-        .padding([5, 10])
-        .into()
 }
 
 /// A button that works only when `enabled`.
@@ -481,18 +470,7 @@ fn report_view(r: &ImportReport) -> Element<'_, Message> {
             .spacing(3)
             .push(text(fl!("imports-skipped")).size(14));
         for s in r.skipped.iter().take(MAX_ROWS) {
-            let line = match s.reason {
-                SkipReason::NoIne => fl!(
-                    "cli-siecle-skipped-no-ine",
-                    line = s.pupil.line,
-                    name = s.pupil.name.clone()
-                ),
-                SkipReason::Inactive => fl!(
-                    "cli-siecle-skipped-inactive",
-                    line = s.pupil.line,
-                    name = s.pupil.name.clone()
-                ),
-            };
+            let line = crate::ui_text::siecle_skipped(s);
             list = list.push(small(line));
         }
         col = col.push(more(list, r.skipped.len()));

@@ -9,6 +9,7 @@ use super::{Code, Field, Live, Message, PERSON_ID, PatchField, State, States};
 use crate::fl;
 use crate::gui::theme;
 use crate::gui::widgets::banner::{banner, notice};
+use crate::gui::widgets::choice;
 use crate::gui::widgets::virtual_list::person_row;
 use crate::store::outbox::Item;
 
@@ -43,18 +44,6 @@ fn when(s: &str) -> String {
 
 fn small<'a>(s: String) -> Element<'a, Message> {
     text(s).size(13).into()
-}
-
-fn choice<'a>(label: String, on: bool, msg: Message) -> Element<'a, Message> {
-    button(text(label).size(13))
-        .on_press(msg)
-        .style(if on {
-            button::primary
-        } else {
-            button::secondary
-        })
-        .padding([5, 10])
-        .into()
 }
 
 impl State {
