@@ -118,6 +118,7 @@ pub fn id_kind(k: IdKind) -> String {
         IdKind::AppId => fl!("id-app"),
         IdKind::RefId => fl!("id-refid"),
         IdKind::National => fl!("id-national"),
+        IdKind::Alias => fl!("id-alias"),
     }
 }
 

@@ -40,6 +40,7 @@ id-jointure = ENT join key
 id-app = Application id
 id-refid = Reference id
 id-national = SDET national identifier
+id-alias = Alias login
 
 aff-student = Student
 aff-faculty = Faculty

@@ -40,6 +40,7 @@ id-jointure = Clé de jointure ENT
 id-app = Identifiant applicatif
 id-refid = Identifiant de référence
 id-national = Identifiant national SDET
+id-alias = Alias de connexion
 
 aff-student = Étudiant·e
 aff-faculty = Enseignant·e-chercheur·e

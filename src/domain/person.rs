@@ -21,6 +21,8 @@ pub enum IdKind {
     /// `ENTPersonIdentifiant`: the SDET national identifier given to a person captured at the desk
     /// (formats.md §2.1), `Vpm620130101012345678`.
     National,
+    /// `ENTPersonAlias`: an alias login (formats.md §2.2: unique across logins and aliases).
+    Alias,
 }
 
 impl IdKind {
@@ -30,6 +32,7 @@ impl IdKind {
             IdKind::AppId => "app",
             IdKind::RefId => "refid",
             IdKind::National => "national",
+            IdKind::Alias => "alias",
         }
     }
 
@@ -39,6 +42,7 @@ impl IdKind {
             "app" => Some(IdKind::AppId),
             "refid" => Some(IdKind::RefId),
             "national" => Some(IdKind::National),
+            "alias" => Some(IdKind::Alias),
             _ => None,
         }
     }

@@ -179,7 +179,9 @@ pub fn capture(
     let login = sdet::unique_login(style, given, surname, |l| {
         tx.query_row(
             "SELECT EXISTS(SELECT 1 FROM persons WHERE ent_login = ?1 COLLATE NOCASE
-                           OR uid = ?1 COLLATE NOCASE)",
+                           OR uid = ?1 COLLATE NOCASE)
+                 OR EXISTS(SELECT 1 FROM person_identifiers
+                           WHERE kind = 'alias' AND value = ?1 COLLATE NOCASE)",
             [l],
             |r| r.get::<_, bool>(0),
         )
@@ -288,6 +290,17 @@ mod tests {
             (a.person_id, a.identifier.clone())
         );
 
+        // An alias already held in the directory is not given as a login (§2.2).
+        store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO person_identifiers (person_id, kind, value)
+                     VALUES (?1, 'alias', 'jean-pierre.de-la-fontaine2')",
+                    [a.person_id],
+                )?;
+                Ok(())
+            })
+            .unwrap();
         // A homonym born another day: another person, another login.
         let mut other = input("de La Fontaine", "Jean-Pierre");
         other.birth_date = Date::new(1990, 1, 2).ok();
@@ -297,7 +310,7 @@ mod tests {
             .unwrap();
         assert!(!b.existing);
         assert_ne!(b.identifier, a.identifier);
-        assert_eq!(b.login, "jean-pierre.de-la-fontaine2");
+        assert_eq!(b.login, "jean-pierre.de-la-fontaine3");
         let found = store
             .read(|c| crate::store::search::search(c, "jean pierre fontaine", 10))
             .unwrap();

@@ -270,6 +270,7 @@ fields! {
         DueDate = "due_date": LatestDate,
         RefId = "ref_id": Values,
         AppIds = "app_ids": DollarPairs,
+        Aliases = "aliases": Values,
         Classes = "classes": Classes,
         TeacherClasses = "teacher_classes": Classes,
         Pupils = "pupils": Values,
@@ -415,6 +416,7 @@ impl Mapping {
             (P::Jointure, IdKind::Jointure),
             (P::RefId, IdKind::RefId),
             (P::AppIds, IdKind::AppId),
+            (P::Aliases, IdKind::Alias),
         ] {
             identifiers.extend(r.list(field)?.into_iter().map(|v| (kind, v)));
         }

@@ -12,6 +12,8 @@ pub(super) fn preset() -> Mapping {
         person: vec![
             row(P::Uid, &["uid"]),
             row(P::Login, &["ENTPersonLogin"]),
+            // §1.2, §2.2: the alias login; logins given at the desk avoid it.
+            row(P::Aliases, &["ENTPersonAlias"]),
             // §1.2, §2.4: `SOURCE$key`, multi-valued; the raw AAF feed has bare ids, so kept as is.
             row(P::Jointure, &["ENTPersonJointure"]),
             row(P::Surname, &["sn"]).required(),
@@ -82,6 +84,7 @@ mod tests {
             .with("entryUUID", "A1B2C3D4-0000-1000-8000-00AA00BB00CC")
             .with("uid", "F1700ivg")
             .with("ENTPersonLogin", "corentin.colin")
+            .with("ENTPersonAlias", "ccolin")
             .with("ENTPersonJointure", "AC-RENNES$128407")
             .with("ENTPersonJointure", "ENT$INCONNU")
             .with("cn", "COLIN CORENTIN")
@@ -148,6 +151,7 @@ mod tests {
                     IdKind::AppId,
                     "SACOCHE$1a771ef5-3c2d-4e5f-8a9b-0c1d2e3f4a5b".to_owned()
                 ),
+                (IdKind::Alias, "ccolin".to_owned()),
             ]
         );
         assert_eq!(
