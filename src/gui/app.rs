@@ -277,7 +277,13 @@ impl App {
             }
             Message::Desk(desk::Message::OpenEncode(card)) => self.open_encode(card),
             Message::Desk(desk::Message::Encode(m)) => self.on_panel(Origin::Desk, m),
-            Message::Desk(m) => self.desk.update(m),
+            Message::Desk(m) => {
+                if matches!(m, desk::Message::NewPerson) {
+                    // The settings may have changed since the start (Settings → Services).
+                    self.desk.sdet_note = crate::ui_text::sdet_note(&self.services.config.sdet);
+                }
+                self.desk.update(m)
+            }
             Message::Settings(settings::Message::Tab(settings::Tab::Printing)) => {
                 self.settings.tab = settings::Tab::Printing;
                 self.printers.open()

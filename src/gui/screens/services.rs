@@ -33,7 +33,7 @@ const SWITCHES: [&str; 4] = [
 ];
 
 /// The sections: title, setting keys, credentials.
-fn sections() -> [(String, &'static [&'static str], &'static [Secret]); 4] {
+fn sections() -> [(String, &'static [&'static str], &'static [Secret]); 5] {
     [
         (
             fl!("svc-crous"),
@@ -86,6 +86,17 @@ fn sections() -> [(String, &'static [&'static str], &'static [Secret]); 4] {
             ],
             &[],
         ),
+        (
+            fl!("svc-sdet"),
+            &[
+                "sdet.territory_letter",
+                "sdet.territory_digit",
+                "sdet.timestamp_digits",
+                "sdet.login_style",
+                "sdet.join_source",
+            ],
+            &[],
+        ),
     ]
 }
 
@@ -115,6 +126,11 @@ fn label(key: &str) -> String {
         "queue.concurrency" => fl!("svc-concurrency"),
         "queue.rate_per_second" => fl!("svc-rate"),
         "queue.timeout_seconds" => fl!("svc-timeout"),
+        "sdet.territory_letter" => fl!("svc-sdet-letter"),
+        "sdet.territory_digit" => fl!("svc-sdet-digit"),
+        "sdet.timestamp_digits" => fl!("svc-sdet-digits"),
+        "sdet.login_style" => fl!("svc-sdet-login"),
+        "sdet.join_source" => fl!("svc-sdet-join"),
         other => other.to_string(),
     }
 }
