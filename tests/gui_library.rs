@@ -120,6 +120,25 @@ fn from_the_establishment_to_the_files_for_bcdi() {
     let fewer = app.library.census.as_ref().expect("counted again").count;
     assert!(fewer < count, "{fewer} < {count}");
     assert!(click(&mut app, "Other staff"));
+    // The e-sidoc file alone, saved through the dialog's answer (a first import needs no borrower list).
+    let fx = click_effects(&mut app, "Save the e-sidoc file…");
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::LibraryDialog(Pick::SaveXml)]
+    ));
+    let alone = dir.path().join("alone.xml");
+    drive(
+        &mut app,
+        Message::Library(library::Message::Picked(Pick::SaveXml, Some(alone.clone()))),
+    );
+    let xml = std::fs::read(&alone).expect("the XML is written");
+    assert!(xml.starts_with(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>"));
+    let written = xml.windows(13).filter(|w| w == b"<EMPRUNTEURS>").count();
+    assert_eq!(written, count);
+    assert!(shows(
+        &app,
+        &format!("{count} borrower(s) written to {}.", alone.display())
+    ));
     assert!(click(&mut app, "Next"));
     assert_eq!(app.library.step, Step::Files);
     // 2. BCDI's list through the dialog's answer: a bad file shows the banner and changes nothing.

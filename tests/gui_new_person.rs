@@ -50,10 +50,19 @@ fn a_guest_is_recorded_once_with_sdet_identifiers() {
 
     // Same names (another spelling of the case) and birth date: found again, no second record. The
     // settings changed meanwhile (Settings → Services) show on the form.
-    app.services.config.set("sdet.territory_letter", "V").unwrap();
-    app.services.config.set("sdet.territory_digit", "6").unwrap();
+    app.services
+        .config
+        .set("sdet.territory_letter", "V")
+        .unwrap();
+    app.services
+        .config
+        .set("sdet.territory_digit", "6")
+        .unwrap();
     assert!(support::gui::click(&mut app, "New person…", drive));
-    assert!(shows(&app, "Identifiers of territory V6, 17 digits (settings sdet.*)."));
+    assert!(shows(
+        &app,
+        "Identifiers of territory V6, 17 digits (settings sdet.*)."
+    ));
     form(&mut app, Form::Edit(Field::Surname, "D'ARTAGNAN".into()));
     form(&mut app, Form::Edit(Field::Given, "anne-cécile".into()));
     form(&mut app, Form::Edit(Field::Birth, "1975-03-02".into()));

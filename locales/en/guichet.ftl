@@ -1316,3 +1316,7 @@ svc-sdet-digit = Territory digit (0–9, e.g. 6)
 svc-sdet-digits = Timestamp digits (17 or 15)
 svc-sdet-login = Logins (first.last or initial)
 svc-sdet-join = Source of the join key (e.g. ENT)
+library-dialog-save-xml = Save the e-sidoc borrower file
+library-export-only = The e-sidoc file alone
+library-export-only-help = For a first import into BCDI, or to give BCDI the file without previewing its update: the XML of the persons above.
+library-export-save = Save the e-sidoc file…

@@ -1316,3 +1316,7 @@ svc-sdet-digit = Chiffre du territoire (0 à 9, ex. 6)
 svc-sdet-digits = Chiffres de l’horodatage (17 ou 15)
 svc-sdet-login = Identifiants de connexion (first.last ou initial)
 svc-sdet-join = Source de la clé de jointure (ex. ENT)
+library-dialog-save-xml = Enregistrer le fichier des emprunteurs e-sidoc
+library-export-only = Le fichier e-sidoc seul
+library-export-only-help = Pour un premier import dans BCDI, ou pour donner le fichier à BCDI sans prévisualiser sa mise à jour : le XML des personnes ci-dessus.
+library-export-save = Enregistrer le fichier e-sidoc…

@@ -13,6 +13,7 @@ pub fn dialog(pick: Pick) -> Task<Message> {
         Pick::EntFile => fl!("library-dialog-ent"),
         Pick::Borrowers => fl!("library-dialog-borrowers"),
         Pick::OutputFolder => fl!("library-dialog-folder"),
+        Pick::SaveXml => fl!("library-dialog-save-xml"),
     };
     Task::perform(
         async move {
@@ -28,6 +29,12 @@ pub fn dialog(pick: Pick) -> Task<Message> {
                     .await
                 }
                 Pick::OutputFolder => dlg.pick_folder().await,
+                Pick::SaveXml => {
+                    dlg.add_filter("XML", &["xml"])
+                        .set_file_name("emprunteurs-esidoc.xml")
+                        .save_file()
+                        .await
+                }
             };
             handle.map(|h| h.path().to_path_buf())
         },

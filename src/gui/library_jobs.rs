@@ -85,6 +85,13 @@ pub enum LibraryJob {
     },
     ReadEnt(PathBuf),
     ReadBorrowers(PathBuf),
+    /// The e-sidoc XML of the establishment alone, saved at `path`.
+    Export {
+        uai: String,
+        opts: ExportOptions,
+        charset: Charset,
+        path: PathBuf,
+    },
     Preview(Box<PreviewRequest>),
     Write {
         preview: Arc<Preview>,
@@ -109,6 +116,11 @@ pub enum LibraryDone {
     Previewed {
         seq: u64,
         preview: Arc<Preview>,
+    },
+    /// The e-sidoc XML saved alone: its path and how many borrowers.
+    Exported {
+        path: String,
+        count: usize,
     },
     /// The paths written.
     Written(Vec<String>),
@@ -205,6 +217,25 @@ pub fn perform(services: &Services, job: LibraryJob) -> LibraryDone {
         LibraryJob::ReadBorrowers(path) => read(path, |b| bcdi::read_borrowers(b).map(|v| v.len()))
             .map_or_else(LibraryDone::Failed, LibraryDone::Borrowers),
         LibraryJob::Preview(req) => preview(services, *req, now),
+        LibraryJob::Export {
+            uai,
+            opts,
+            charset,
+            path,
+        } => match workflow::export(&services.store, &uai, &opts, charset, now) {
+            Ok(out) => match std::fs::write(&path, &out.xml) {
+                Ok(()) => LibraryDone::Exported {
+                    path: path.display().to_string(),
+                    count: out.export.borrowers.len(),
+                },
+                Err(e) => LibraryDone::Failed(fl!(
+                    "cli-bcdi-write",
+                    path = path.display().to_string(),
+                    message = e.to_string()
+                )),
+            },
+            Err(e) => failed(&e),
+        },
         LibraryJob::Write {
             preview,
             dir,

@@ -101,6 +101,8 @@ pub enum Pick {
     Borrowers,
     /// The folder the output files go to.
     OutputFolder,
+    /// Where to save the e-sidoc XML alone (step 1: a first import, or a file for BCDI only).
+    SaveXml,
 }
 
 #[derive(Debug, Clone)]
@@ -386,6 +388,15 @@ impl State {
                     self.written.clear();
                     Vec::new()
                 }
+                Pick::SaveXml => match self.uai.clone() {
+                    Some(uai) => self.job(LibraryJob::Export {
+                        uai,
+                        opts: self.options(),
+                        charset: self.charset,
+                        path,
+                    }),
+                    None => Vec::new(),
+                },
             },
             Message::Scope(kind) => {
                 self.scope_kind = kind;
@@ -497,6 +508,10 @@ impl State {
                 }
             }
             LibraryDone::Previewed { .. } => {}
+            LibraryDone::Exported { path, count } => {
+                self.busy = false;
+                self.info = Some(fl!("cli-bcdi-exported", count = count, file = path));
+            }
             LibraryDone::Written(paths) => {
                 self.busy = false;
                 self.info = Some(fl!("library-written", count = paths.len()));

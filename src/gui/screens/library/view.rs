@@ -168,6 +168,9 @@ impl State {
                     col = col.push(block(fl!("library-classes"), self.classes_view(census)));
                 }
                 col = col.push(self.census_view());
+                if self.census.as_ref().is_some_and(|c| c.count > 0) {
+                    col = col.push(block(fl!("library-export-only"), self.export_only_view()));
+                }
             }
             SourceKind::EntFile => {
                 let open = button(text(fl!("library-ent-open")))
@@ -316,8 +319,26 @@ impl State {
         .into()
     }
 
-    fn outputs_view(&self) -> Element<'_, Message> {
-        let charsets = row![
+    /// Step 1's shortcut: the e-sidoc XML alone (a first import into BCDI needs no borrower list).
+    fn export_only_view(&self) -> Element<'_, Message> {
+        column![
+            muted(fl!("library-export-only-help")),
+            row![
+                self.charsets(),
+                iced::widget::space::horizontal(),
+                button(text(fl!("library-export-save")))
+                    .on_press_maybe((!self.busy).then_some(Message::Open(Pick::SaveXml)))
+                    .style(button::secondary),
+            ]
+            .spacing(12)
+            .align_y(Alignment::Center),
+        ]
+        .spacing(8)
+        .into()
+    }
+
+    fn charsets(&self) -> Element<'_, Message> {
+        row![
             radio(
                 fl!("library-charset-1252"),
                 Charset::Windows1252,
@@ -333,7 +354,12 @@ impl State {
             )
             .size(16),
         ]
-        .spacing(24);
+        .spacing(24)
+        .into()
+    }
+
+    fn outputs_view(&self) -> Element<'_, Message> {
+        let charsets = self.charsets();
         let folder = match &self.folder {
             Some(f) => small(fl!("library-folder", path = f.display().to_string())),
             None => muted(fl!("library-folder-none")),
