@@ -184,6 +184,9 @@ fn detail_retry_purge_export_and_crous_option() {
     assert!(shows(&app, "Queue: 3"), "the badge follows");
 
     assert!(click(&mut app, "Purge done"));
+    assert!(status_of(&app, ids[2], "crous").is_some(), "asked first");
+    assert!(shows(&app, "Delete the 1 done row(s) for good?"));
+    assert!(click(&mut app, "Delete for good"));
     assert_eq!(
         status_of(&app, ids[2], "crous"),
         None,
@@ -191,6 +194,7 @@ fn detail_retry_purge_export_and_crous_option() {
     );
     assert!(status_of(&app, ids[3], "escr").is_some(), "refusals kept");
     assert!(click(&mut app, "Purge recorded refusals"));
+    assert!(click(&mut app, "Delete for good"));
     assert_eq!(status_of(&app, ids[3], "escr"), None);
 
     let fx = app.handle(Message::Queue(queue::Message::Export));

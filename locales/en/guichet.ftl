@@ -1320,3 +1320,6 @@ library-dialog-save-xml = Save the e-sidoc borrower file
 library-export-only = The e-sidoc file alone
 library-export-only-help = For a first import into BCDI, or to give BCDI the file without previewing its update: the XML of the persons above.
 library-export-save = Save the e-sidoc file…
+queue-purge-confirm-done = Delete the { $done } done row(s) for good?
+queue-purge-confirm-refusals = Delete the { $done } done row(s) and the { $refused } recorded refusal(s) for good? The refused persons will be sent again only when they change.
+queue-purge-confirm = Delete for good

@@ -1320,3 +1320,6 @@ library-dialog-save-xml = Enregistrer le fichier des emprunteurs e-sidoc
 library-export-only = Le fichier e-sidoc seul
 library-export-only-help = Pour un premier import dans BCDI, ou pour donner le fichier à BCDI sans prévisualiser sa mise à jour : le XML des personnes ci-dessus.
 library-export-save = Enregistrer le fichier e-sidoc…
+queue-purge-confirm-done = Supprimer définitivement les { $done } ligne(s) faite(s) ?
+queue-purge-confirm-refusals = Supprimer définitivement les { $done } ligne(s) faite(s) et les { $refused } refus enregistré(s) ? Les personnes refusées ne seront renvoyées que lorsqu’elles changeront.
+queue-purge-confirm = Supprimer définitivement

@@ -110,8 +110,11 @@ pub enum Message {
     CrousOff,
     Reopen,
     Export,
+    /// Asks to purge the done rows (`PurgeRefusals`: and the recorded refusals); `ConfirmPurge` does it.
     PurgeDone,
     PurgeRefusals,
+    ConfirmPurge,
+    CancelPurge,
     DismissBanner,
 }
 
@@ -143,6 +146,8 @@ pub struct State {
     pub busy: bool,
     pub error: Option<String>,
     pub info: Option<String>,
+    /// A purge waiting for confirmation: `Some(true)` with the recorded refusals.
+    pub confirm_purge: Option<bool>,
     seq: u64,
 }
 
@@ -307,8 +312,22 @@ impl State {
                     Vec::new()
                 }
             },
-            Message::PurgeDone => self.job(QueueJob::Purge(false)),
-            Message::PurgeRefusals => self.job(QueueJob::Purge(true)),
+            Message::PurgeDone => {
+                self.confirm_purge = Some(false);
+                Vec::new()
+            }
+            Message::PurgeRefusals => {
+                self.confirm_purge = Some(true);
+                Vec::new()
+            }
+            Message::CancelPurge => {
+                self.confirm_purge = None;
+                Vec::new()
+            }
+            Message::ConfirmPurge => match self.confirm_purge.take() {
+                Some(refusals) => self.job(QueueJob::Purge(refusals)),
+                None => Vec::new(),
+            },
             Message::DismissBanner => {
                 self.error = None;
                 self.info = None;

@@ -183,8 +183,16 @@ fn actions_ask_their_jobs_and_export_asks_a_file() {
             on: false
         }))]
     ));
+    assert!(s.update(Message::PurgeRefusals).is_empty(), "asked first");
+    assert_eq!(s.confirm_purge, Some(true));
+    assert!(s.update(Message::CancelPurge).is_empty());
+    assert!(
+        s.update(Message::ConfirmPurge).is_empty(),
+        "cancelled: nothing"
+    );
+    s.update(Message::PurgeRefusals);
     assert!(matches!(
-        s.update(Message::PurgeRefusals).as_slice(),
+        s.update(Message::ConfirmPurge).as_slice(),
         [Effect::Job(Job::Queue(QueueJob::Purge(true)))]
     ));
     assert!(matches!(

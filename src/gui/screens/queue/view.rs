@@ -204,11 +204,47 @@ impl State {
                 .style(button::secondary)
                 .padding([5, 10])
         };
-        row![
+        let actions = row![
             act(fl!("queue-retry-shown"), Message::RetryShown),
             act(fl!("queue-export"), Message::Export),
             act(fl!("queue-purge-done"), Message::PurgeDone),
             act(fl!("queue-purge-refusals"), Message::PurgeRefusals),
+        ]
+        .spacing(8);
+        let Some(refusals) = self.confirm_purge else {
+            return actions.into();
+        };
+        // A purge deletes for good: the count and a confirmation first.
+        let done: i64 = self.counts.iter().map(|c| c.done).sum();
+        let gave_up: i64 = self.counts.iter().map(|c| c.gave_up).sum();
+        let question = if refusals {
+            fl!(
+                "queue-purge-confirm-refusals",
+                done = done,
+                refused = gave_up
+            )
+        } else {
+            fl!("queue-purge-confirm-done", done = done)
+        };
+        column![
+            actions,
+            container(
+                row![
+                    text(question).size(13).width(Length::Fill),
+                    button(text(fl!("queue-purge-confirm")).size(13))
+                        .on_press_maybe((!self.busy).then_some(Message::ConfirmPurge))
+                        .style(button::danger)
+                        .padding([5, 10]),
+                    button(text(fl!("cancel")).size(13))
+                        .on_press(Message::CancelPurge)
+                        .style(button::text)
+                        .padding([5, 10]),
+                ]
+                .spacing(8)
+                .align_y(Alignment::Center),
+            )
+            .padding(8)
+            .style(theme::section),
         ]
         .spacing(8)
         .into()
