@@ -354,12 +354,6 @@ fn record(
     lines: Vec<patch_ids::PatchLine>,
     now: Timestamp,
 ) -> Result<String, Failure> {
-    let rows: Vec<_> = lines
-        .into_iter()
-        .map(|l| (l.line, l.old_id, l.new_id, l.email))
-        .collect();
-    store
-        .write(|tx| rstore::insert_patch_batch(tx, batch, &rows, now))
-        .map_err(store_err)?;
+    actions::record_patch_batch(store, batch, lines, now).map_err(store_err)?;
     Ok(batch.to_string())
 }

@@ -550,23 +550,34 @@ impl App {
             self.status.clone().unwrap_or_default()
         };
         let tone = |l: Option<(String, Tone)>| match l {
-            Some((line, Tone::Warning)) => text(line).size(12).style(theme::warning_text),
-            Some((line, Tone::Normal)) => text(line).size(12),
-            None => text(""),
+            Some((line, Tone::Warning)) => Some(text(line).size(12).style(theme::warning_text)),
+            Some((line, Tone::Normal)) => Some(text(line).size(12)),
+            None => None,
         };
         let directory = tone(self.sync.status_line(&self.services.config));
         let readers = tone(self.readers.status_line());
+        let queue = tone(self.queue_ui.status_line());
+        // The database and the counts never wrap; the warnings share the rest of the bar and wrap there.
+        let no_wrap = |s: String| {
+            text(s)
+                .size(12)
+                .wrapping(iced::widget::text::Wrapping::None)
+        };
+        let mut warnings = iced::widget::Row::new()
+            .spacing(20)
+            .align_y(Alignment::Center)
+            .width(Length::Fill);
+        for t in [readers, directory, queue].into_iter().flatten() {
+            warnings = warnings.push(t.width(Length::FillPortion(1)));
+        }
         container(
             row![
-                text(fl!(
+                no_wrap(fl!(
                     "status-database",
                     path = self.services.store.path().display().to_string()
-                ))
-                .size(12),
-                text(counts).size(12).width(Length::Fill),
-                readers,
-                directory,
-                tone(self.queue_ui.status_line()),
+                )),
+                no_wrap(counts),
+                warnings,
                 self.queue_badge().unwrap_or_else(|| text("").into()),
                 text(right).size(12),
             ]

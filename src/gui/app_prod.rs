@@ -128,6 +128,7 @@ impl App {
             Dialog::OpenPhoto => self.on_dropped(path),
             Dialog::OpenProfile | Dialog::OpenKeys => self.encoding.on_picked(&dialog, path),
             Dialog::SaveQueueCsv => self.queue.on_picked(path),
+            Dialog::OpenPatchIds => self.queue.job(super::queue_jobs::QueueJob::PatchFile(path)),
             Dialog::OpenEsist => {
                 self.services_tab.rules_busy = true;
                 vec![Effect::Job(Job::Queue(

@@ -149,10 +149,10 @@ impl App {
                 fx.extend(self.desk.reload());
                 fx
             }
-            d
-            @ (QueueDone::Loaded { .. } | QueueDone::Exported(_) | QueueDone::Compared { .. }) => {
-                self.queue.on_done(d)
-            }
+            d @ (QueueDone::Loaded { .. }
+            | QueueDone::Exported(_)
+            | QueueDone::Compared { .. }
+            | QueueDone::Patch { .. }) => self.queue.on_done(d),
             QueueDone::Failed(m) if self.screen == Screen::Queue => {
                 self.queue.on_done(QueueDone::Failed(m))
             }

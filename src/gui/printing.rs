@@ -137,6 +137,8 @@ pub enum Dialog {
     SaveQueueCsv,
     /// An ESIST tariff file for Settings → Services.
     OpenEsist,
+    /// A CROUS identifier migration file (`oldId;eppnNewId;mail`) for the Queue screen.
+    OpenPatchIds,
 }
 
 /// Opens a native dialog; the answer (or `None` when cancelled) comes back with the request.
@@ -150,6 +152,7 @@ pub fn dialog(d: Dialog) -> Task<app::Message> {
         Dialog::OpenKeys => crate::fl!("encode-dialog-keys"),
         Dialog::SaveQueueCsv => crate::fl!("queue-dialog-csv"),
         Dialog::OpenEsist => crate::fl!("rules-dialog-esist"),
+        Dialog::OpenPatchIds => crate::fl!("migration-dialog"),
     };
     let request = d.clone();
     Task::perform(
@@ -183,6 +186,11 @@ pub fn dialog(d: Dialog) -> Task<app::Message> {
                         .await
                 }
                 Dialog::OpenEsist => dlg.add_filter("XML", &["xml", "XML"]).pick_file().await,
+                Dialog::OpenPatchIds => {
+                    dlg.add_filter("CSV", &["csv", "CSV", "txt", "TXT"])
+                        .pick_file()
+                        .await
+                }
             };
             handle.map(|h| h.path().to_path_buf())
         },

@@ -66,6 +66,15 @@ pub enum QueueJob {
         on: bool,
     },
     Reopen(i64),
+    /// Bulk identifier migration: a `oldId;eppnNewId;mail` file recorded as a batch (preview).
+    PatchFile(PathBuf),
+    /// Bulk identifier migration: eppn → INE pairs of the mirror recorded as a batch (preview).
+    PatchGenerate,
+    /// Runs a batch's pending lines (`retry_failed`: the failed ones too).
+    PatchRun {
+        batch: String,
+        retry_failed: bool,
+    },
     Rules,
     RefreshRules,
     ImportEsist(PathBuf),
@@ -95,6 +104,12 @@ pub enum QueueDone {
         service: String,
         person: i64,
         result: Result<Comparison, String>,
+    },
+    /// A migration batch and its lines; `message` says what happened (an error keeps the lines shown).
+    Patch {
+        batch: String,
+        rows: Vec<rstore::PatchRow>,
+        message: Option<(String, bool)>,
     },
     Rules(Vec<StoredRule>),
     /// Rules refreshed or imported: the message (error or not).
@@ -140,6 +155,22 @@ fn crous_service(services: &Services) -> Result<crous::CrousService, String> {
         return Err(fl!("queue-crous-disabled"));
     }
     setup::crous(&services.config, &services.store).map_err(|e| remote_error(&e))
+}
+
+/// The lines of `batch` as they stand, with the message of what was done.
+fn patch_done(
+    store: &crate::store::Store,
+    batch: String,
+    message: Option<(String, bool)>,
+) -> QueueDone {
+    match store.read(|c| remote::patch_rows(c, Some(&batch))) {
+        Ok(rows) => QueueDone::Patch {
+            batch,
+            rows,
+            message,
+        },
+        Err(e) => QueueDone::Failed(ui_text::store_error(&e)),
+    }
 }
 
 fn secret_state(s: Secret) -> PasswordState {
@@ -249,6 +280,65 @@ pub fn perform(services: &Services, job: QueueJob) -> Done {
                 })
             })
             .unwrap_or_else(db),
+        QueueJob::PatchFile(path) => {
+            let read = || -> Result<String, String> {
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    fl!(
+                        "cli-crous-read-failed",
+                        path = path.display().to_string(),
+                        message = e.to_string()
+                    )
+                })?;
+                let lines = crate::remote::patch_ids::parse_csv(&text)
+                    .map_err(|e| format!("{}: {}", path.display(), ui_text::patch_ids_error(&e)))?;
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let batch = format!("{name}@{}", crate::store::ts(now));
+                actions::record_patch_batch(store, &batch, lines, now)
+                    .map_err(|e| ui_text::store_error(&e))?;
+                Ok(batch)
+            };
+            match read() {
+                Ok(batch) => patch_done(store, batch, None),
+                Err(m) => QueueDone::Failed(m),
+            }
+        }
+        QueueJob::PatchGenerate => {
+            let batch = format!("eppn-ine@{}", crate::store::ts(now));
+            let made = store.read(remote::eppn_ine_email).and_then(|persons| {
+                let lines = crate::remote::patch_ids::generate_ine_pairs(&persons);
+                actions::record_patch_batch(store, &batch, lines, now)
+            });
+            match made {
+                Ok(()) => patch_done(store, batch, None),
+                Err(e) => QueueDone::Failed(ui_text::store_error(&e)),
+            }
+        }
+        QueueJob::PatchRun {
+            batch,
+            retry_failed,
+        } => {
+            let run = || -> Result<(usize, usize), String> {
+                let crous = crous_service(services)?;
+                block_on(actions::run_patch_batch(
+                    &crous,
+                    store,
+                    &batch,
+                    retry_failed,
+                ))?
+                .map_err(|e| remote_error(&e))
+            };
+            let message = match run() {
+                Ok((done, failed)) => (
+                    fl!("migration-ran", done = done, failed = failed),
+                    failed > 0,
+                ),
+                Err(m) => (m, true),
+            };
+            patch_done(store, batch, Some(message))
+        }
         QueueJob::Reopen(person) => {
             let run = || -> Result<(), String> {
                 let crous = crous_service(services)?;

@@ -408,6 +408,20 @@ pub fn import_esist(
     Ok(rules.len())
 }
 
+/// Records the lines of a migration batch (all pending) under the name `batch`.
+pub fn record_patch_batch(
+    store: &Store,
+    batch: &str,
+    lines: Vec<super::patch_ids::PatchLine>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let rows: Vec<_> = lines
+        .into_iter()
+        .map(|l| (l.line, l.old_id, l.new_id, l.email))
+        .collect();
+    store.write(|tx| rstore::insert_patch_batch(tx, batch, &rows, now))
+}
+
 /// Runs the pending (and, with `retry_failed`, the failed) lines of a migration batch, one PATCH each;
 /// every line records its result. Returns (done, failed).
 pub async fn run_patch_batch(

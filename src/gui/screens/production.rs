@@ -268,7 +268,8 @@ impl State {
             | Dialog::OpenProfile
             | Dialog::OpenKeys
             | Dialog::SaveQueueCsv
-            | Dialog::OpenEsist => Vec::new(),
+            | Dialog::OpenEsist
+            | Dialog::OpenPatchIds => Vec::new(),
         }
     }
 

@@ -115,7 +115,20 @@ pub enum Message {
     PurgeRefusals,
     ConfirmPurge,
     CancelPurge,
+    /// The bulk CROUS identifier migration panel (instead of the list), and its actions.
+    Migration(bool),
+    MigrationFile,
+    MigrationGenerate,
+    MigrationRun,
+    MigrationRetry,
     DismissBanner,
+}
+
+/// The bulk CROUS identifier migration shown on the screen: the batch and its lines.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Migration {
+    pub batch: Option<String>,
+    pub rows: Vec<crate::store::remote::PatchRow>,
 }
 
 /// The live comparison of the selected row.
@@ -148,6 +161,8 @@ pub struct State {
     pub info: Option<String>,
     /// A purge waiting for confirmation: `Some(true)` with the recorded refusals.
     pub confirm_purge: Option<bool>,
+    /// The migration panel, when open.
+    pub migration: Option<Migration>,
     seq: u64,
 }
 
@@ -211,7 +226,7 @@ impl State {
             .and_then(|id| self.items.iter().find(|i| i.id == id))
     }
 
-    fn job(&mut self, job: QueueJob) -> Vec<Effect> {
+    pub(crate) fn job(&mut self, job: QueueJob) -> Vec<Effect> {
         self.busy = true;
         self.error = None;
         self.info = None;
@@ -320,6 +335,21 @@ impl State {
                 self.confirm_purge = Some(true);
                 Vec::new()
             }
+            Message::Migration(open) => {
+                self.migration = open.then(|| self.migration.take().unwrap_or_default());
+                Vec::new()
+            }
+            Message::MigrationFile => vec![Effect::Dialog(Dialog::OpenPatchIds)],
+            Message::MigrationGenerate => self.job(QueueJob::PatchGenerate),
+            Message::MigrationRun | Message::MigrationRetry => {
+                let Some(batch) = self.migration.as_ref().and_then(|m| m.batch.clone()) else {
+                    return Vec::new();
+                };
+                self.job(QueueJob::PatchRun {
+                    batch,
+                    retry_failed: matches!(msg, Message::MigrationRetry),
+                })
+            }
             Message::CancelPurge => {
                 self.confirm_purge = None;
                 Vec::new()
@@ -413,6 +443,22 @@ impl State {
                 self.busy = false;
                 self.patch = None;
                 self.info = Some(message);
+                return self.reload();
+            }
+            QueueDone::Patch {
+                batch,
+                rows,
+                message,
+            } => {
+                self.busy = false;
+                let m = self.migration.get_or_insert_with(Migration::default);
+                m.batch = Some(batch);
+                m.rows = rows;
+                match message {
+                    Some((text, true)) => self.error = Some(text),
+                    Some((text, false)) => self.info = Some(text),
+                    None => {}
+                }
                 return self.reload();
             }
             QueueDone::Exported(message) => {

@@ -62,6 +62,13 @@ impl State {
         } else if let Some(i) = &self.info {
             head = head.push(banner(i.clone(), false, Message::DismissBanner));
         }
+        if let Some(m) = &self.migration {
+            head = head.push(self.counts_table());
+            return column![head, self.migration_view(m)]
+                .spacing(12)
+                .padding(20)
+                .into();
+        }
         head = head
             .push(self.counts_table())
             .push(self.filter_bar())
@@ -209,6 +216,8 @@ impl State {
             act(fl!("queue-export"), Message::Export),
             act(fl!("queue-purge-done"), Message::PurgeDone),
             act(fl!("queue-purge-refusals"), Message::PurgeRefusals),
+            iced::widget::space::horizontal(),
+            act(fl!("migration-open"), Message::Migration(true)),
         ]
         .spacing(8);
         let Some(refusals) = self.confirm_purge else {
@@ -444,5 +453,113 @@ impl State {
                 col.into()
             }
         }
+    }
+
+    /// The bulk CROUS identifier migration: load a file or generate eppn → INE pairs (preview: every
+    /// line pending), run, see each line's result, retry the failures.
+    fn migration_view<'a>(&'a self, m: &'a super::Migration) -> Element<'a, Message> {
+        let act = |label: String, msg: Option<Message>, primary: bool| {
+            button(text(label).size(13))
+                .on_press_maybe(msg.filter(|_| !self.busy))
+                .style(if primary {
+                    button::primary
+                } else {
+                    button::secondary
+                })
+                .padding([5, 10])
+        };
+        let pending = m.rows.iter().filter(|r| r.status == "pending").count();
+        let failed = m.rows.iter().filter(|r| r.status == "failed").count();
+        let done = m.rows.iter().filter(|r| r.status == "done").count();
+        let top = row![
+            text(fl!("migration-title")).size(18).width(Length::Fill),
+            act(
+                fl!("migration-close"),
+                Some(Message::Migration(false)),
+                false
+            ),
+        ]
+        .align_y(Alignment::Center);
+        let sources = row![
+            act(fl!("migration-file"), Some(Message::MigrationFile), false),
+            act(
+                fl!("migration-generate"),
+                Some(Message::MigrationGenerate),
+                false
+            ),
+            iced::widget::space::horizontal(),
+            act(
+                fl!("migration-run", count = pending),
+                (pending > 0).then_some(Message::MigrationRun),
+                true
+            ),
+            act(
+                fl!("migration-retry", count = failed),
+                (failed > 0).then_some(Message::MigrationRetry),
+                false
+            ),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center);
+        let mut col = Column::new()
+            .spacing(10)
+            .push(top)
+            .push(small(fl!("migration-help")))
+            .push(sources);
+        let Some(batch) = &m.batch else {
+            return col.into();
+        };
+        col = col.push(small(fl!(
+            "migration-batch",
+            batch = batch.clone(),
+            count = m.rows.len(),
+            pending = pending,
+            done = done,
+            failed = failed
+        )));
+        let w = |p: u16| Length::FillPortion(p);
+        let mut table = Column::new().spacing(2).push(row![
+            text(fl!("migration-col-line")).size(12).width(w(1)),
+            text(fl!("migration-col-old")).size(12).width(w(5)),
+            text(fl!("migration-col-new")).size(12).width(w(3)),
+            text(fl!("migration-col-mail")).size(12).width(w(5)),
+            text(fl!("migration-col-result")).size(12).width(w(4)),
+        ]);
+        for r in m.rows.iter().take(1000) {
+            let status = match r.status.as_str() {
+                "done" => fl!("migration-status-done"),
+                "failed" => fl!("migration-status-failed"),
+                _ => fl!("migration-status-pending"),
+            };
+            let result = match &r.message {
+                Some(msg) => format!("{status} — {msg}"),
+                None => status,
+            };
+            let result = text(result).size(12).width(w(4));
+            table = table.push(row![
+                text(r.line.to_string()).size(12).width(w(1)),
+                text(r.old_id.clone()).size(12).width(w(5)),
+                text(r.new_id.clone()).size(12).width(w(3)),
+                text(r.email.clone()).size(12).width(w(5)),
+                if r.status == "failed" {
+                    result.style(text::danger)
+                } else {
+                    result
+                },
+            ]);
+        }
+        if m.rows.len() > 1000 {
+            table = table.push(small(fl!(
+                "migration-more",
+                count = m.rows.len().saturating_sub(1000)
+            )));
+        }
+        col.push(
+            container(scrollable(table).height(Length::Fill))
+                .padding(10)
+                .style(theme::section)
+                .height(Length::Fill),
+        )
+        .into()
     }
 }
