@@ -17,6 +17,7 @@ mod app_keys;
 mod app_library;
 mod app_prod;
 mod app_queue;
+mod app_status;
 pub mod dir_jobs;
 pub mod enc_jobs;
 pub mod encoding;
