@@ -23,6 +23,19 @@ use crate::store::{Store, StoreError};
 
 use super::state::db_error as db;
 
+/// The person as the services see them, or "not found".
+fn subject_of(store: &Store, person: i64) -> Result<rstore::Subject, RemoteError> {
+    store
+        .read(|c| rstore::subject(c, person))
+        .map_err(db)?
+        .ok_or_else(|| {
+            RemoteError::config(
+                "not-found",
+                fl!("remote-err-person-not-found", person = person),
+            )
+        })
+}
+
 /// One line of the comparison: a field, Guichet's value, the service's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -90,15 +103,7 @@ pub async fn compare(
     person: i64,
     now: Timestamp,
 ) -> Result<Comparison, RemoteError> {
-    let subject = store
-        .read(|c| rstore::subject(c, person))
-        .map_err(db)?
-        .ok_or_else(|| {
-            RemoteError::config(
-                "not-found",
-                fl!("remote-err-person-not-found", person = person),
-            )
-        })?;
+    let subject = subject_of(store, person)?;
     let state = store
         .read(|c| rstore::remote_state(c, service, person))
         .map_err(db)?;
@@ -312,15 +317,7 @@ pub async fn reopen(
     let state = store
         .read(|c| rstore::remote_state(c, CROUS, person))
         .map_err(db)?;
-    let subject = store
-        .read(|c| rstore::subject(c, person))
-        .map_err(db)?
-        .ok_or_else(|| {
-            RemoteError::config(
-                "not-found",
-                fl!("remote-err-person-not-found", person = person),
-            )
-        })?;
+    let subject = subject_of(store, person)?;
     let id = state
         .remote_id
         .or(subject.ine)
