@@ -380,3 +380,50 @@ fn the_report_lists_every_category() {
         assert!(text.contains(needle), "{needle} not in the report:\n{text}");
     }
 }
+
+#[test]
+fn files_alone_without_a_directory() {
+    // An ENT's e-sidoc file and BCDI's list, on a desk with an empty database (no directory feed).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ent = d.join("ent.xml");
+    std::fs::write(
+        &ent,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><FICHES_XML>\
+         <EMPRUNTEURS><EMPRUNTEUR_M>LEFÈVRE Hélène</EMPRUNTEUR_M><DATE_NAISSANCE_M>01/02/2011</DATE_NAISSANCE_M>\
+         <STATUT_M_M>Elève</STATUT_M_M><CLASSE_M>5B</CLASSE_M><COMPTE_M>OUI</COMPTE_M>\
+         <MOT_DE_PASSE_M>x</MOT_DE_PASSE_M><IDENTITE_ENT_M>id-1</IDENTITE_ENT_M></EMPRUNTEURS>\
+         <EMPRUNTEURS><EMPRUNTEUR_M>PARENT Paul</EMPRUNTEUR_M><DATE_NAISSANCE_M>01/02/1980</DATE_NAISSANCE_M>\
+         <STATUT_M_M>Parent</STATUT_M_M><COMPTE_M>OUI</COMPTE_M>\
+         <MOT_DE_PASSE_M>y</MOT_DE_PASSE_M><IDENTITE_ENT_M>id-2</IDENTITE_ENT_M></EMPRUNTEURS></FICHES_XML>",
+    )
+    .unwrap();
+    let csv = d.join("b.csv");
+    std::fs::write(
+        &csv,
+        "Emprunteur\tStatut\tPrêts en cours\nLEFEVRE Helene\tElève\t1\n",
+    )
+    .unwrap();
+    let out = ok(support::cli(
+        d,
+        &[
+            "--json",
+            "bcdi",
+            "plan",
+            "--ent",
+            ent.to_str().unwrap(),
+            "--borrowers",
+            csv.to_str().unwrap(),
+            "--no-delete",
+        ],
+    ));
+    let p: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(p["parents"], 1, "the parent is ignored");
+    assert_eq!(names_of(&p["new"]), vec!["LEFÈVRE Hélène".to_string()]);
+    assert!(
+        p["deleted"].as_array().unwrap().is_empty(),
+        "mid-year: no deletion"
+    );
+    assert_eq!(p["untouched"], 1);
+    assert_eq!(p["suggestions"][0]["reason"], "accents");
+}
