@@ -129,13 +129,7 @@ fn export_preview_resolve_and_next_year() {
     assert_eq!(p["mode"], "first_update");
     assert_eq!(p["updated"].as_array().unwrap().len(), 19, "{p}");
     assert_eq!(p["ambiguous"], 19);
-    let names = |k: &str| -> Vec<String> {
-        p[k].as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x["name"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let names = |k: &str| names_of(&p[k]);
     let comma_name = comma.0.replacen(' ', ", ", 1);
     let typo_name = format!("{}x", typo.0);
     assert_eq!(

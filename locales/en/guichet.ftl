@@ -875,7 +875,6 @@ cli-crous-no-remote = CROUS holds no right holder under this person's identifier
 cli-crous-bad-option = “{ $value }”: write on or off.
 cli-crous-option-set = CROUS option { $state }.
 cli-crous-reopened = The CROUS account is re-opened; the person is queued to be sent again.
-cli-crous-read-failed = Cannot read { $path }: { $message }
 cli-crous-patch-what = Give a CSV file (oldId;eppnNewId;mail), --generate-ine, or --retry BATCH.
 cli-crous-batch = Batch { $batch }: { $count } line(s), { $failed } failed.
 cli-crous-batch-failed = { $count } line(s) failed; run them again with: guichet crous patch-ids --retry "{ $batch }" --run
@@ -1085,8 +1084,6 @@ cli-bcdi-bad-population = Unknown population “{ $value }”: use pupils, teach
 cli-bcdi-bad-pair = “{ $value }” is not KEY=ENT_ID (the key and the identifier are printed with each homonym and suggestion).
 cli-bcdi-bad-scope = The deletion scope cannot be read at “{ $term }”. Write it like Statut=Elève (fields Statut, Classe, Type emprunteur; ET, OU).
 cli-bcdi-no-source = Give --uai UAI (directory) or --ent FILE.xml (an e-sidoc file).
-cli-bcdi-read = Cannot read { $path }: { $message }
-cli-bcdi-write = Cannot write { $path }: { $message }
 cli-bcdi-exported = { $count } borrower(s) written to { $file }.
 cli-bcdi-wrote = Written: { $file }
 # --- sacoche, siecle, sdet ---

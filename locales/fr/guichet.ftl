@@ -875,7 +875,6 @@ cli-crous-no-remote = Le CROUS n'a aucun ayant droit sous les identifiants de ce
 cli-crous-bad-option = « { $value } » : écrivez on ou off.
 cli-crous-option-set = Option CROUS { $state }.
 cli-crous-reopened = Le compte CROUS est réouvert ; la personne est remise en file pour être renvoyée.
-cli-crous-read-failed = Impossible de lire { $path } : { $message }
 cli-crous-patch-what = Donnez un fichier CSV (oldId;eppnNewId;mail), --generate-ine, ou --retry LOT.
 cli-crous-batch = Lot { $batch } : { $count } ligne(s), { $failed } en échec.
 cli-crous-batch-failed = { $count } ligne(s) en échec ; relancez-les avec : guichet crous patch-ids --retry "{ $batch }" --run
@@ -1085,8 +1084,6 @@ cli-bcdi-bad-population = Population « { $value } » inconnue : utilisez pupils
 cli-bcdi-bad-pair = « { $value } » n’est pas de la forme CLÉ=ID_ENT (la clé et l’identifiant sont affichés avec chaque homonyme et chaque suggestion).
 cli-bcdi-bad-scope = Le périmètre de suppression est illisible à « { $term } ». Écrivez-le comme Statut=Elève (champs Statut, Classe, Type emprunteur ; ET, OU).
 cli-bcdi-no-source = Donnez --uai UAI (annuaire) ou --ent FICHIER.xml (un fichier e-sidoc).
-cli-bcdi-read = Impossible de lire { $path } : { $message }
-cli-bcdi-write = Impossible d’écrire { $path } : { $message }
 cli-bcdi-exported = { $count } emprunteur(s) écrit(s) dans { $file }.
 cli-bcdi-wrote = Écrit : { $file }
 # --- sacoche, siecle, sdet ---

@@ -112,7 +112,7 @@ fn options(s: &Selection) -> Result<ExportOptions, Failure> {
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| {
         Failure(fl!(
-            "cli-bcdi-read",
+            "cli-read-file",
             path = path.display().to_string(),
             message = e.to_string()
         ))
@@ -122,7 +122,7 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     std::fs::write(path, bytes).map_err(|e| {
         Failure(fl!(
-            "cli-bcdi-write",
+            "cli-write-file",
             path = path.display().to_string(),
             message = e.to_string()
         ))
@@ -254,7 +254,7 @@ fn plan(env: &Env, store: &crate::store::Store, a: PlanArgs, now: Timestamp) -> 
         .map_err(library_err)?;
     if let Some(dir) = &a.out_dir {
         let written = workflow::write_outputs(&preview, dir, charset(&a.encoding)?).map_err(
-            |(path, e)| Failure(fl!("cli-bcdi-write", path = path, message = e.to_string())),
+            |(path, e)| Failure(fl!("cli-write-file", path = path, message = e.to_string())),
         )?;
         if !env.json {
             for f in written {

@@ -262,7 +262,7 @@ fn patch(
         (None, Some(path), _) => {
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Failure(fl!(
-                    "cli-crous-read-failed",
+                    "cli-read-file",
                     path = path.display().to_string(),
                     message = e.to_string()
                 ))

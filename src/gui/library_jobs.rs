@@ -142,7 +142,7 @@ fn read(
         .unwrap_or_else(|| path.display().to_string());
     let bytes = std::fs::read(&path).map_err(|e| {
         fl!(
-            "cli-bcdi-read",
+            "cli-read-file",
             path = path.display().to_string(),
             message = e.to_string()
         )
@@ -229,7 +229,7 @@ pub fn perform(services: &Services, job: LibraryJob) -> LibraryDone {
                     count: out.export.borrowers.len(),
                 },
                 Err(e) => LibraryDone::Failed(fl!(
-                    "cli-bcdi-write",
+                    "cli-write-file",
                     path = path.display().to_string(),
                     message = e.to_string()
                 )),
@@ -258,7 +258,7 @@ pub fn perform(services: &Services, job: LibraryJob) -> LibraryDone {
                 }
             }
             Err((path, e)) => {
-                LibraryDone::Failed(fl!("cli-bcdi-write", path = path, message = e.to_string()))
+                LibraryDone::Failed(fl!("cli-write-file", path = path, message = e.to_string()))
             }
         },
     }

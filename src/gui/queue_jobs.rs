@@ -284,7 +284,7 @@ pub fn perform(services: &Services, job: QueueJob) -> Done {
             let read = || -> Result<String, String> {
                 let text = std::fs::read_to_string(&path).map_err(|e| {
                     fl!(
-                        "cli-crous-read-failed",
+                        "cli-read-file",
                         path = path.display().to_string(),
                         message = e.to_string()
                     )
