@@ -499,7 +499,8 @@ fn an_interrupted_sync_resumes_without_duplicates_or_losses() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Kill it once some batches are in (read-only peeks: opening the store would repair the index).
+    // Kill it once some batches are in (read-only peeks: opening the store would repair what the
+    // first load suspended).
     let db = data.join("guichet.db");
     let t = std::time::Instant::now();
     loop {
@@ -519,12 +520,28 @@ fn an_interrupted_sync_resumes_without_duplicates_or_losses() {
     }
     let _ = child.kill();
     let status = child.wait().unwrap();
-    let partial = count(&data, "SELECT COUNT(*) FROM persons");
+    // Every committed batch indexed its own persons: the search index is whole without any repair
+    // (read-only peek, before anything opens the store).
+    let peek =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let (partial, indexed): (i64, i64) = peek
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM persons), (SELECT COUNT(*) FROM person_fts)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    drop(peek);
     assert!(
         !status.success() && partial < 30000,
         "the sync should have been interrupted mid-way ({partial} persons)"
     );
-    // Opening the store repaired the search index; the next sync completes the mirror.
+    assert_eq!(
+        indexed, partial,
+        "persons committed without their index rows"
+    );
+    // The next sync completes the mirror.
     let r = sync(&data, &slapd, &[]);
     assert_eq!(
         r["mode"], "full",

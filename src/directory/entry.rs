@@ -89,6 +89,10 @@ impl Entry {
 /// removed, so that `member: UID=x, ou=People,dc=ex` finds the entry `uid=x,ou=people,dc=ex`.
 /// Escaped separators (`\,`) are kept as they are.
 pub fn dn_key(dn: &str) -> String {
+    // The usual DN (ASCII, no space, no escape): lower-casing is all there is to do.
+    if dn.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') {
+        return dn.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(dn.len());
     let mut chars = dn.trim().chars().peekable();
     while let Some(c) = chars.next() {

@@ -26,13 +26,18 @@ fn rec(uuid: &str, surname: &str) -> PersonRecord {
 
 fn upsert(store: &Store, r: &PersonRecord, hash: &str) -> (PersonId, Outcome) {
     let key = crate::directory::dn_key(r.dn.as_deref().unwrap());
+    let computed = crate::store::persons::Computed::of(r);
     store
         .write(|tx| {
             upsert_person(
                 tx,
                 r,
                 None,
-                SyncFacts { dn_key: &key, hash },
+                SyncFacts {
+                    dn_key: &key,
+                    hash,
+                    computed: &computed,
+                },
                 Timestamp::now(),
             )
         })

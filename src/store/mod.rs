@@ -27,6 +27,7 @@ pub mod structures;
 pub mod sync_state;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -74,6 +75,8 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
+    /// The writer connection's `fts_live()` answer is "no" while set (see [`Store::write_self_indexed`]).
+    index_paused: Arc<AtomicBool>,
 }
 
 /// Handle to the local store; cheap to clone and to send to other threads.
@@ -105,7 +108,8 @@ impl Store {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        configure(&writer)?;
+        let index_paused = Arc::new(AtomicBool::new(false));
+        configure(&writer, Some(index_paused.clone()))?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         embedded::migrations::runner()
             .run(&mut writer)
@@ -120,12 +124,13 @@ impl Store {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        configure(&reader)?;
+        configure(&reader, None)?;
         let store = Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(writer),
                 reader: Mutex::new(reader),
+                index_paused,
             }),
         };
         // A full sync killed mid-way leaves the search index suspended: repair it now.
@@ -140,6 +145,30 @@ impl Store {
     /// Runs `f` in one write transaction on the single writer connection; commits if `f` succeeds.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Like [`Store::write`], with the search index triggers paused for this transaction only (other
+    /// transactions, before and after, keep them): `f` indexes every person whose search document it
+    /// changes itself, with [`search::index_persons`]. A directory sync's batches do so, once per person
+    /// and range by range, instead of once per changed row and identifier.
+    pub fn write_self_indexed<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        /// Lifts the pause however the transaction ends.
+        struct Live<'a>(&'a AtomicBool);
+        impl Drop for Live<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::SeqCst);
+            }
+        }
+        self.inner.index_paused.store(true, Ordering::SeqCst);
+        let _live = Live(&self.inner.index_paused);
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
@@ -162,24 +191,10 @@ impl Store {
         Ok(out)
     }
 
-    /// Runs `f` on the read-only connection.
-    /// Starts a load made of many transactions (a full directory sync): drops the search-index
-    /// triggers and records them in the database, so that an interrupted load is repaired by the next
-    /// `Store::open` or `resume_index`. Does nothing when already suspended.
-    pub fn suspend_index_durably(&self) -> Result<()> {
-        self.write(|tx| {
-            if settings::get(tx, SUSPENDED_INDEX)?.is_some() {
-                return Ok(());
-            }
-            let triggers = search::suspend_index(tx)?;
-            save_statements(tx, SUSPENDED_INDEX, &triggers)
-        })
-    }
-
-    /// Ends a durable suspension: rebuilds the index, re-creates the triggers and folds the WAL back.
-    /// Returns whether the index was suspended.
+    /// Re-creates the secondary indexes an interrupted first directory load left dropped, and folds
+    /// the WAL back. Returns whether there were any.
     pub fn resume_index(&self) -> Result<bool> {
-        let resumed = self.write(resume_index_in)?;
+        let resumed = self.write(restore_secondary_indexes_in)?;
         if resumed {
             self.checkpoint()?;
         }
@@ -193,16 +208,12 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `f` on the read-only connection.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let conn = self.inner.reader.lock().map_err(|_| StoreError::Poisoned)?;
         f(&conn)
     }
 }
-
-/// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
-/// (`fold_text`, `compact_ids`: the same folding as everywhere else, from `domain::names`).
-/// Settings key holding the trigger SQL while the index is durably suspended.
-const SUSPENDED_INDEX: &str = "index.suspended_triggers";
 
 /// Settings key holding the SQL of the secondary indexes dropped for a first load.
 const SUSPENDED_INDEXES: &str = "index.suspended_indexes";
@@ -277,19 +288,11 @@ pub fn restore_secondary_indexes_in(tx: &Transaction<'_>) -> Result<bool> {
     Ok(true)
 }
 
-/// `Store::resume_index` inside the caller's transaction (the sync's last batch); secondary indexes
-/// dropped by a first load come back first.
-pub fn resume_index_in(tx: &Transaction<'_>) -> Result<bool> {
-    let indexes = restore_secondary_indexes_in(tx)?;
-    let Some(triggers) = saved_statements(tx, SUSPENDED_INDEX)? else {
-        return Ok(indexes);
-    };
-    search::rebuild_index(tx, &triggers)?;
-    tx.execute("DELETE FROM settings WHERE key = ?1", [SUSPENDED_INDEX])?;
-    Ok(true)
-}
-
-fn configure(conn: &Connection) -> Result<()> {
+/// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
+/// (`fold_text`, `compact_ids`: the same folding as everywhere else, from `domain::names`; `fts_live`:
+/// whether the search index triggers fire). `index_paused`: the writer connection's pause flag (`fts_live()` is then its negation); the
+/// read-only connection has none, its `fts_live()` is always true.
+fn configure(conn: &Connection, index_paused: Option<Arc<AtomicBool>>) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -299,6 +302,12 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.create_scalar_function("fold_text", 1, flags, |ctx| {
         let s: Option<String> = ctx.get(0)?;
         Ok(s.map(|s| names::fold(&s)))
+    })?;
+    // Not deterministic: the answer changes between transactions of one connection.
+    conn.create_scalar_function("fts_live", 0, FunctionFlags::SQLITE_UTF8, move |_| {
+        Ok(!index_paused
+            .as_ref()
+            .is_some_and(|p| p.load(Ordering::SeqCst)))
     })?;
     conn.create_scalar_function("compact_ids", -1, flags, |ctx| {
         let mut out = String::new();

@@ -15,6 +15,8 @@ use crate::domain::person::{IdKind, PersonRecord};
 pub struct SyncFacts<'a> {
     pub dn_key: &'a str,
     pub hash: &'a str,
+    /// The record's computed columns, made on the sync's reading thread.
+    pub computed: &'a Computed,
 }
 
 /// Inserts a person and its multi-valued identifiers; returns the new id.
@@ -31,7 +33,8 @@ const COLUMNS: &str = "dn, entry_uuid, uid, eppn, supann_etu_id, supann_emp_id, 
     folded_surname, folded_given, sort_key, source, dn_key, sync_hash, updated_at";
 
 /// The values of `COLUMNS` that are computed from the record (the others are bound from it directly).
-struct Computed {
+#[derive(Debug, Clone)]
+pub struct Computed {
     display_name: String,
     birth_date: Option<String>,
     due_date: Option<String>,
@@ -41,7 +44,7 @@ struct Computed {
 }
 
 impl Computed {
-    fn of(rec: &PersonRecord) -> Computed {
+    pub fn of(rec: &PersonRecord) -> Computed {
         Computed {
             display_name: rec.display_name(),
             birth_date: rec.birth_date.map(|d| d.to_string()),
@@ -127,9 +130,16 @@ pub fn insert_with(
     now: Timestamp,
 ) -> Result<PersonId> {
     let now = ts(now);
-    let computed = Computed::of(rec);
+    let own;
+    let computed = match sync {
+        Some(s) => s.computed,
+        None => {
+            own = Computed::of(rec);
+            &own
+        }
+    };
     let sync = (sync.map(|s| s.dn_key), sync.map(|s| s.hash));
-    let vals = values(rec, &computed, &structure_id, &sync, &now);
+    let vals = values(rec, computed, &structure_id, &sync, &now);
     tx.prepare_cached(&INSERT_SQL)?.execute(&vals[..])?;
     let id = tx.last_insert_rowid();
     insert_identifiers(tx, id, rec)?;
@@ -146,9 +156,9 @@ pub fn update_with(
     now: Timestamp,
 ) -> Result<()> {
     let now = ts(now);
-    let computed = Computed::of(rec);
+    let computed = sync.computed;
     let sync = (Some(sync.dn_key), Some(sync.hash));
-    let vals = values(rec, &computed, &structure_id, &sync, &now);
+    let vals = values(rec, computed, &structure_id, &sync, &now);
     let mut params: Vec<&dyn ToSql> = vals.to_vec();
     params.push(&id);
     tx.prepare_cached(&UPDATE_SQL)?.execute(params.as_slice())?;

@@ -57,6 +57,39 @@ pub(crate) fn rebuild_index(tx: &rusqlite::Transaction<'_>, triggers: &[String])
     Ok(())
 }
 
+/// Brings the index up to date for `ids`, persons whose search document changed while the triggers
+/// were paused ([`super::Store::write_self_indexed`]). `replace`: some may be indexed already (changed
+/// persons, not only new ones). Runs of consecutive ids (a load's new persons) are indexed with one
+/// statement each.
+pub fn index_persons(
+    tx: &rusqlite::Transaction<'_>,
+    ids: &mut Vec<PersonId>,
+    replace: bool,
+) -> Result<()> {
+    ids.sort_unstable();
+    ids.dedup();
+    if replace {
+        let mut delete = tx.prepare_cached("DELETE FROM person_fts WHERE rowid = ?1")?;
+        for id in ids.iter() {
+            delete.execute([id])?;
+        }
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO person_fts(rowid, surname, given, other, ids)
+         SELECT id, surname, given, other, ids FROM person_search_doc WHERE id BETWEEN ?1 AND ?2",
+    )?;
+    let mut i = 0;
+    while i < ids.len() {
+        let first = ids[i];
+        while i + 1 < ids.len() && ids[i + 1] == ids[i] + 1 {
+            i += 1;
+        }
+        insert.execute([first, ids[i]])?;
+        i += 1;
+    }
+    Ok(())
+}
+
 /// One search result, as `guichet search --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SearchHit {

@@ -173,3 +173,86 @@ fn search_output_has_the_cli_fields() {
     assert!(store.read(|c| search(c, "\"*)(", 5)).unwrap().is_empty());
     assert!(store.read(|c| search(c, "zzzzqqq", 5)).unwrap().is_empty());
 }
+
+/// The search index rows, as (rowid, ids column), in rowid order.
+fn fts_rows(store: &Store) -> Vec<(i64, String)> {
+    store
+        .read(|c| {
+            let mut s = c.prepare("SELECT rowid, ids FROM person_fts ORDER BY rowid")?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .unwrap()
+}
+
+fn record(surname: &str, eppn: &str) -> PersonRecord {
+    PersonRecord {
+        surname: surname.into(),
+        given_name: "Anne".into(),
+        eppn: Some(eppn.into()),
+        affiliation: "staff".into(),
+        source: "test".into(),
+        identifiers: vec![(IdKind::Jointure, format!("LDAP${surname}"))],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_self_indexed_write_pauses_the_triggers_for_its_own_transaction_only() {
+    let (store, _d, _) = fixture();
+    let before = fts_rows(&store);
+    let now = jiff::Timestamp::now();
+    // Paused: the new persons are not indexed until the transaction indexes them itself.
+    let ids = store
+        .write_self_indexed(|tx| {
+            let a = persons::insert(tx, &record("Quessoy", "a.quessoy@univ.fr"), now)?;
+            let b = persons::insert(tx, &record("Quintin", "a.quintin@univ.fr"), now)?;
+            let c = persons::insert(tx, &record("Quimper", "a.quimper@univ.fr"), now)?;
+            assert_eq!(
+                tx.query_row(
+                    "SELECT COUNT(*) FROM person_fts WHERE rowid >= ?1",
+                    [a],
+                    |r| { r.get::<_, i64>(0) }
+                )?,
+                0,
+                "the triggers fired while paused"
+            );
+            // Two runs of ids: [a, b] and [c] (b + 1 is skipped on purpose).
+            super::index_persons(tx, &mut vec![c, a, b, a], false)?;
+            Ok(vec![a, b, c])
+        })
+        .unwrap();
+    let after = fts_rows(&store);
+    assert_eq!(after.len(), before.len() + 3);
+    for id in &ids {
+        assert_eq!(after.iter().filter(|(r, _)| r == id).count(), 1, "{id}");
+    }
+    assert_eq!(names(&store, "quintin"), ["QUINTIN Anne"]);
+    assert_eq!(names(&store, "LDAP$Quimper"), ["QUIMPER Anne"]);
+
+    // A changed person, re-indexed in place: the old document is gone.
+    store
+        .write_self_indexed(|tx| {
+            tx.execute(
+                "UPDATE persons SET eppn = 'anne.q@univ.fr' WHERE id = ?1",
+                [ids[0]],
+            )?;
+            super::index_persons(tx, &mut vec![ids[0]], true)
+        })
+        .unwrap();
+    assert_eq!(names(&store, "anne.q@univ.fr"), ["QUESSOY Anne"]);
+    assert!(names(&store, "a.quessoy@univ.fr").is_empty());
+    assert_eq!(fts_rows(&store).len(), before.len() + 3);
+
+    // Any other transaction, after a paused one (even one that failed), has live triggers.
+    let failed: crate::store::Result<()> =
+        store.write_self_indexed(|_| Err(crate::store::StoreError::Poisoned));
+    assert!(failed.is_err());
+    store
+        .write(|tx| {
+            persons::insert(tx, &record("Quelven", "a.quelven@univ.fr"), now)?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(names(&store, "quelven"), ["QUELVEN Anne"]);
+}

@@ -55,7 +55,7 @@ pub struct Options {
     pub allow_mass_delete: bool,
     pub mass_delete_percent: u32,
     pub cards: CardOptions,
-    /// Many entries to write: the search index is rebuilt at the end and batches share transactions.
+    /// Many entries to write: batches share transactions of about a second.
     pub bulk: bool,
     /// The mirror holds nothing from the directory yet (see `mirror::first_load_pending`):
     /// memberships are gathered and written at once in the last transaction.
@@ -110,9 +110,6 @@ impl Applier {
     /// about a second, so the hot index pages are written to the log once per second instead of once
     /// per batch.
     pub fn run(mut self, rx: std::sync::mpsc::Receiver<Msg>) -> Result<Option<Report>, DirError> {
-        if self.opts.bulk {
-            self.store.suspend_index_durably()?;
-        }
         if self.opts.first_load {
             self.store.write(mirror::begin_first_load)?;
         }
@@ -123,7 +120,8 @@ impl Applier {
                 other => other,
             };
             let store = self.store.clone();
-            store.write(|tx| {
+            // The batches index the persons they write themselves (`persons`), once each.
+            store.write_self_indexed(|tx| {
                 let started = Instant::now();
                 let mut msg = msg;
                 let mut entries = 0;
@@ -212,6 +210,7 @@ impl Applier {
             self.store.checkpoint()?;
             tracing::debug!("sync: checkpoint done");
         }
+        tracing::debug!(cpu_ms = ?super::thread_cpu().map(|d| d.as_millis()), "sync: writer done");
         Ok(self.report)
     }
 
@@ -258,6 +257,9 @@ impl Applier {
         items: Vec<PersonItem>,
         now: Timestamp,
     ) -> store::Result<()> {
+        // Persons whose search document this batch writes (the index triggers are paused).
+        let mut added = Vec::new();
+        let mut modified = Vec::new();
         for item in items {
             let m = &item.mapped;
             let index = self.structure_index(tx)?;
@@ -278,15 +280,20 @@ impl Applier {
                 SyncFacts {
                     dn_key: &item.dn_key,
                     hash: &hash,
+                    computed: &item.computed,
                 },
                 now,
             )?;
             self.kind(Kind::People).seen.insert(item.uuid.clone());
             match outcome {
                 Outcome::Unchanged => continue,
-                Outcome::Added => self.report.added += 1,
+                Outcome::Added => {
+                    self.report.added += 1;
+                    added.push(id);
+                }
                 Outcome::Modified => {
                     self.report.modified += 1;
+                    modified.push(id);
                     // The outside world follows a person's data (crous-escr.md §6: pushed only for
                     // persons with an enabled, disabled or expired card); unchanged pushed fields then
                     // cost no call (fingerprint).
@@ -335,6 +342,8 @@ impl Applier {
                 mirror::set_directory_photo(tx, id, jpeg, dims, now)?;
             }
         }
+        store::search::index_persons(tx, &mut added, false)?;
+        store::search::index_persons(tx, &mut modified, true)?;
         Ok(())
     }
 
@@ -472,8 +481,6 @@ impl Applier {
         let today = now.to_zoned(jiff::tz::TimeZone::system()).date();
         self.report.cards = due_dates::apply(tx, today, &self.opts.cards, now)?.len();
         lap("due dates");
-        store::resume_index_in(tx)?;
-        lap("search index");
         self.report.memberships = self.memberships;
         self.report.mode = f.mode;
         self.report.entries = f.entries;

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::directory::dn_key;
 use crate::directory::mapping::{MappedGroup, MappedPerson};
 use crate::domain::group::GroupRecord;
+use crate::store::persons::Computed;
 
 /// A mapped person entry and what the writer needs to store it.
 pub struct PersonItem {
@@ -16,6 +17,8 @@ pub struct PersonItem {
     /// Digest of the mapped entry; the writer adds the resolved structure (see [`PersonItem::hash`]).
     digest: [u8; 16],
     pub mapped: MappedPerson,
+    /// The record's computed columns (folded names, sort key…).
+    pub computed: Computed,
 }
 
 impl PersonItem {
@@ -27,6 +30,7 @@ impl PersonItem {
             uuid,
             dn_key,
             digest,
+            computed: Computed::of(&mapped.record),
             mapped,
         }
     }

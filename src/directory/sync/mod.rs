@@ -207,7 +207,7 @@ pub fn run(
 ) -> Result<Report, DirError> {
     let started = Instant::now();
     let result = run_inner(store, plan, progress, cancel, started);
-    // An interrupted bulk load leaves the search index suspended: rebuild it now, whatever happened.
+    // An interrupted first load leaves secondary indexes dropped: re-create them now, whatever happened.
     let resumed = store.resume_index();
     let now = Timestamp::now();
     match result {
@@ -319,6 +319,7 @@ fn run_inner(
         })
     };
     drop(tx);
+    tracing::debug!(cpu_ms = ?thread_cpu().map(|d| d.as_millis()), "sync: reading side done");
     let written = writer
         .join()
         .map_err(|_| DirError::Protocol("the sync writer stopped".into()))?;
@@ -327,6 +328,14 @@ fn run_inner(
         (Ok(_), Ok(Some(report))) => Ok(report),
         (Ok(_), Ok(None)) => Err(DirError::Cancelled),
     }
+}
+
+/// CPU time of the calling thread so far (Linux; `None` elsewhere): the sync's debug log reports each
+/// side's, which shows which one a full load waits for.
+pub(crate) fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 /// Tests the configured directory (see `client::test_connection`), blocking.

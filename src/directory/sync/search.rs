@@ -6,11 +6,12 @@ use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
+use ldap3::asn1::{PL, StructureTag};
 use ldap3::controls::{
     Control, ControlType, EntryState, MakeCritical, RefreshMode, SyncDone, SyncInfo, SyncRequest,
     SyncState,
 };
-use ldap3::{Ldap, Scope, SearchEntry};
+use ldap3::{Ldap, Scope};
 
 use super::apply::{Finish, Msg};
 use super::items::{GroupItem, PersonItem};
@@ -305,7 +306,7 @@ impl Reader<'_> {
                 Control(Some(ControlType::SyncState), raw) => Some(raw.parse::<SyncState>()),
                 _ => None,
             });
-            let entry = to_entry(SearchEntry::construct(re));
+            let entry = to_entry(re.0);
             let uuid = match &state {
                 Some(st) if st.entry_uuid.len() == 16 => uuid_text(&st.entry_uuid),
                 _ => entry_uuid(&entry),
@@ -375,7 +376,7 @@ impl Reader<'_> {
         let mut high = watermark.clone().unwrap_or_default();
         self.progress(phase_of(kind));
         while let Some(re) = stream.next().await.map_err(err)? {
-            let entry = to_entry(SearchEntry::construct(re));
+            let entry = to_entry(re.0);
             if let Some(ts) = entry.first("modifyTimestamp")
                 && ts > high.as_str()
             {
@@ -403,14 +404,61 @@ impl Reader<'_> {
     }
 }
 
-fn to_entry(se: SearchEntry) -> Entry {
-    let mut e = Entry::new(se.dn);
-    for (k, vs) in se.attrs {
-        e.push_values(k, vs);
-    }
-    for (k, vs) in se.bin_attrs {
-        for v in vs {
-            e.push_bin(&k, v);
+/// The entry of a SearchResultEntry (RFC 4511 §4.5.2: `[APPLICATION 4] { objectName, attributes }`),
+/// taking the decoded buffers as they are: each UTF-8 value becomes its `String` without a copy, other
+/// values (e.g. `jpegPhoto`) stay bytes. A malformed element is left out rather than trusted.
+fn to_entry(tag: StructureTag) -> Entry {
+    let mut parts = match tag.payload {
+        PL::C(parts) => parts.into_iter(),
+        PL::P(_) => return Entry::default(),
+    };
+    let dn = match parts.next().map(|t| t.payload) {
+        Some(PL::P(dn)) => String::from_utf8(dn)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        _ => String::new(),
+    };
+    let mut e = Entry::new(dn);
+    let Some(PL::C(attributes)) = parts.next().map(|t| t.payload) else {
+        return e;
+    };
+    for attribute in attributes {
+        let PL::C(pair) = attribute.payload else {
+            continue;
+        };
+        let mut pair = pair.into_iter();
+        let (Some(PL::P(name)), Some(PL::C(raw))) = (
+            pair.next().map(|t| t.payload),
+            pair.next().map(|t| t.payload),
+        ) else {
+            continue;
+        };
+        let Ok(name) = String::from_utf8(name) else {
+            continue;
+        };
+        // As ldap3's `SearchEntry`: an attribute with one value that is not UTF-8 is binary, all of it.
+        let mut values = Vec::with_capacity(raw.len());
+        let mut binary = false;
+        for v in raw {
+            let PL::P(bytes) = v.payload else {
+                continue;
+            };
+            if binary {
+                e.push_bin(&name, bytes);
+                continue;
+            }
+            match String::from_utf8(bytes) {
+                Ok(text) => values.push(text),
+                Err(bin) => {
+                    binary = true;
+                    for text in values.drain(..) {
+                        e.push_bin(&name, text.into_bytes());
+                    }
+                    e.push_bin(&name, bin.into_bytes());
+                }
+            }
+        }
+        if !binary {
+            e.push_values(name, values);
         }
     }
     e
