@@ -27,7 +27,6 @@ pub mod structures;
 pub mod sync_state;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -75,8 +74,6 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
-    /// The writer connection's `fts_live()` answer is "no" while set (see [`Store::write_self_indexed`]).
-    index_paused: Arc<AtomicBool>,
 }
 
 /// Handle to the local store; cheap to clone and to send to other threads.
@@ -108,8 +105,7 @@ impl Store {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        let index_paused = Arc::new(AtomicBool::new(false));
-        configure(&writer, Some(index_paused.clone()))?;
+        configure(&writer)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         embedded::migrations::runner()
             .run(&mut writer)
@@ -124,13 +120,12 @@ impl Store {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        configure(&reader, None)?;
+        configure(&reader)?;
         let store = Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(writer),
                 reader: Mutex::new(reader),
-                index_paused,
             }),
         };
         // A full sync killed mid-way leaves the search index suspended: repair it now.
@@ -151,38 +146,30 @@ impl Store {
         Ok(out)
     }
 
-    /// Like [`Store::write`], with the search index triggers paused for this transaction only (other
-    /// transactions, before and after, keep them): `f` indexes every person whose search document it
-    /// changes itself, with [`search::index_persons`]. A directory sync's batches do so, once per person
-    /// and range by range, instead of once per changed row and identifier.
+    /// Like [`Store::write`], without the search index triggers in this transaction (they are dropped
+    /// at its start and re-created before its commit, so every other transaction has them): `f` indexes
+    /// every person whose search document it changes itself, with [`search::index_persons`]. A
+    /// directory sync's batches do so, once per person and range by range, instead of once per changed
+    /// row and identifier; without triggers, SQLite also needs no statement journal for their inserts.
     pub fn write_self_indexed<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
-        /// Lifts the pause however the transaction ends.
-        struct Live<'a>(&'a AtomicBool);
-        impl Drop for Live<'_> {
-            fn drop(&mut self) {
-                self.0.store(false, Ordering::SeqCst);
-            }
-        }
-        self.inner.index_paused.store(true, Ordering::SeqCst);
-        let _live = Live(&self.inner.index_paused);
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        self.write(|tx| {
+            let triggers = search::suspend_index(tx)?;
+            let out = f(tx)?;
+            search::restore_triggers(tx, &triggers)?;
+            Ok(out)
+        })
     }
 
     /// Like [`Store::write`], for loading many rows at once: the search index triggers are suspended for
     /// the duration and the index is rebuilt once before the commit. Still one transaction: on error
     /// nothing is applied and the triggers are back as they were.
     pub fn write_bulk<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let out = self.write(|tx| {
-            let triggers = search::suspend_index(tx)?;
+        let out = self.write_self_indexed(|tx| {
             let out = f(tx)?;
-            search::rebuild_index(tx, &triggers)?;
+            search::rebuild_index(tx)?;
             Ok(out)
         })?;
         // A bulk load leaves a write-ahead log as large as the data; fold it into the database now so
@@ -289,10 +276,8 @@ pub fn restore_secondary_indexes_in(tx: &Transaction<'_>) -> Result<bool> {
 }
 
 /// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
-/// (`fold_text`, `compact_ids`: the same folding as everywhere else, from `domain::names`; `fts_live`:
-/// whether the search index triggers fire). `index_paused`: the writer connection's pause flag (`fts_live()` is then its negation); the
-/// read-only connection has none, its `fts_live()` is always true.
-fn configure(conn: &Connection, index_paused: Option<Arc<AtomicBool>>) -> Result<()> {
+/// (`fold_text`, `compact_ids`: the same folding as everywhere else, from `domain::names`).
+fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -302,12 +287,6 @@ fn configure(conn: &Connection, index_paused: Option<Arc<AtomicBool>>) -> Result
     conn.create_scalar_function("fold_text", 1, flags, |ctx| {
         let s: Option<String> = ctx.get(0)?;
         Ok(s.map(|s| names::fold(&s)))
-    })?;
-    // Not deterministic: the answer changes between transactions of one connection.
-    conn.create_scalar_function("fts_live", 0, FunctionFlags::SQLITE_UTF8, move |_| {
-        Ok(!index_paused
-            .as_ref()
-            .is_some_and(|p| p.load(Ordering::SeqCst)))
     })?;
     conn.create_scalar_function("compact_ids", -1, flags, |ctx| {
         let mut out = String::new();

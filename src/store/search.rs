@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 
 use rusqlite::Connection;
+use rusqlite::types::ToSqlOutput;
 
 use super::Result;
 use crate::domain::card::PersonId;
@@ -29,8 +30,9 @@ const MAX_WORDS: usize = 8;
 /// Queries this short (compacted) only use the directory order.
 const SHORT: usize = 2;
 
-/// The triggers that keep `person_fts` in step with persons, identifiers and cards: dropped during a
-/// bulk load and re-created from their own SQL afterwards (see [`super::Store::write_bulk`]).
+/// The triggers that keep `person_fts` in step with persons, identifiers and cards: dropped for a
+/// transaction that indexes what it writes itself, and re-created from their own SQL before it commits
+/// (see [`super::Store::write_self_indexed`]).
 pub(crate) fn suspend_index(tx: &rusqlite::Transaction<'_>) -> Result<Vec<String>> {
     let triggers: Vec<(String, String)> = {
         let mut stmt =
@@ -44,21 +46,26 @@ pub(crate) fn suspend_index(tx: &rusqlite::Transaction<'_>) -> Result<Vec<String
     Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
 }
 
-/// Rebuilds `person_fts` from `person_search_doc` and re-creates the triggers `suspend_index` dropped.
-pub(crate) fn rebuild_index(tx: &rusqlite::Transaction<'_>, triggers: &[String]) -> Result<()> {
-    tx.execute_batch(
-        "DELETE FROM person_fts;
-         INSERT INTO person_fts(rowid, surname, given, other, ids)
-              SELECT id, surname, given, other, ids FROM person_search_doc;",
-    )?;
+/// Re-creates the triggers [`suspend_index`] dropped.
+pub(crate) fn restore_triggers(tx: &rusqlite::Transaction<'_>, triggers: &[String]) -> Result<()> {
     for sql in triggers {
         tx.execute_batch(sql)?;
     }
     Ok(())
 }
 
-/// Brings the index up to date for `ids`, persons whose search document changed while the triggers
-/// were paused ([`super::Store::write_self_indexed`]). `replace`: some may be indexed already (changed
+/// Rebuilds `person_fts` from `person_search_doc` (the triggers suspended).
+pub(crate) fn rebuild_index(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "DELETE FROM person_fts;
+         INSERT INTO person_fts(rowid, surname, given, other, ids)
+              SELECT id, surname, given, other, ids FROM person_search_doc;",
+    )?;
+    Ok(())
+}
+
+/// Brings the index up to date for `ids`, persons whose search document changed without the triggers
+/// ([`super::Store::write_self_indexed`]). `replace`: some may be indexed already (changed
 /// persons, not only new ones). Runs of consecutive ids (a load's new persons) are indexed with one
 /// statement each.
 pub fn index_persons(
@@ -74,9 +81,14 @@ pub fn index_persons(
             delete.execute([id])?;
         }
     }
+    // Documents read a run at a time, written one row at a time: an `INSERT … SELECT` into the index
+    // would open a statement savepoint, and FTS5 writes its pending terms out as a new segment at each
+    // savepoint (to merge later); single-row inserts let them pile up until the commit.
+    let mut docs = tx.prepare_cached(
+        "SELECT id, surname, given, other, ids FROM person_search_doc WHERE id BETWEEN ?1 AND ?2",
+    )?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO person_fts(rowid, surname, given, other, ids)
-         SELECT id, surname, given, other, ids FROM person_search_doc WHERE id BETWEEN ?1 AND ?2",
+        "INSERT INTO person_fts(rowid, surname, given, other, ids) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     let mut i = 0;
     while i < ids.len() {
@@ -84,7 +96,11 @@ pub fn index_persons(
         while i + 1 < ids.len() && ids[i + 1] == ids[i] + 1 {
             i += 1;
         }
-        insert.execute([first, ids[i]])?;
+        let mut rows = docs.query([first, ids[i]])?;
+        while let Some(r) = rows.next()? {
+            let v = |i| r.get_ref(i).map(ToSqlOutput::Borrowed);
+            insert.execute((v(0)?, v(1)?, v(2)?, v(3)?, v(4)?))?;
+        }
         i += 1;
     }
     Ok(())

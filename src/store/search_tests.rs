@@ -198,11 +198,11 @@ fn record(surname: &str, eppn: &str) -> PersonRecord {
 }
 
 #[test]
-fn a_self_indexed_write_pauses_the_triggers_for_its_own_transaction_only() {
+fn a_self_indexed_write_goes_without_the_triggers_for_its_own_transaction_only() {
     let (store, _d, _) = fixture();
     let before = fts_rows(&store);
     let now = jiff::Timestamp::now();
-    // Paused: the new persons are not indexed until the transaction indexes them itself.
+    // No triggers: the new persons are not indexed until the transaction indexes them itself.
     let ids = store
         .write_self_indexed(|tx| {
             let a = persons::insert(tx, &record("Quessoy", "a.quessoy@univ.fr"), now)?;
@@ -215,7 +215,7 @@ fn a_self_indexed_write_pauses_the_triggers_for_its_own_transaction_only() {
                     |r| { r.get::<_, i64>(0) }
                 )?,
                 0,
-                "the triggers fired while paused"
+                "the triggers fired in a self-indexed transaction"
             );
             // Two runs of ids: [a, b] and [c] (b + 1 is skipped on purpose).
             super::index_persons(tx, &mut vec![c, a, b, a], false)?;
@@ -244,7 +244,7 @@ fn a_self_indexed_write_pauses_the_triggers_for_its_own_transaction_only() {
     assert!(names(&store, "a.quessoy@univ.fr").is_empty());
     assert_eq!(fts_rows(&store).len(), before.len() + 3);
 
-    // Any other transaction, after a paused one (even one that failed), has live triggers.
+    // Any other transaction, after a self-indexed one (even one that failed), has the triggers.
     let failed: crate::store::Result<()> =
         store.write_self_indexed(|_| Err(crate::store::StoreError::Poisoned));
     assert!(failed.is_err());

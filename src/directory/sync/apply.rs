@@ -257,7 +257,7 @@ impl Applier {
         items: Vec<PersonItem>,
         now: Timestamp,
     ) -> store::Result<()> {
-        // Persons whose search document this batch writes (the index triggers are paused).
+        // Persons whose search document this batch writes (without the index triggers).
         let mut added = Vec::new();
         let mut modified = Vec::new();
         for item in items {
