@@ -128,8 +128,8 @@ impl Store {
                 reader: Mutex::new(reader),
             }),
         };
-        // A full sync killed mid-way leaves the search index suspended: repair it now.
-        store.resume_index()?;
+        // A first directory load killed mid-way leaves secondary indexes dropped: re-create them now.
+        store.restore_secondary_indexes()?;
         Ok(store)
     }
 
@@ -180,7 +180,7 @@ impl Store {
 
     /// Re-creates the secondary indexes an interrupted first directory load left dropped, and folds
     /// the WAL back. Returns whether there were any.
-    pub fn resume_index(&self) -> Result<bool> {
+    pub fn restore_secondary_indexes(&self) -> Result<bool> {
         let resumed = self.write(restore_secondary_indexes_in)?;
         if resumed {
             self.checkpoint()?;

@@ -208,7 +208,7 @@ pub fn run(
     let started = Instant::now();
     let result = run_inner(store, plan, progress, cancel, started);
     // An interrupted first load leaves secondary indexes dropped: re-create them now, whatever happened.
-    let resumed = store.resume_index();
+    let resumed = store.restore_secondary_indexes();
     let now = Timestamp::now();
     match result {
         Ok(mut report) => {
