@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{CliResult, Env, Failure};
 use crate::remote::crous::CrousService;
 use crate::remote::crous::service::tariff_of;
-use crate::remote::{actions, patch_ids, setup};
+use crate::remote::{actions, setup};
 use crate::store::Store;
 use crate::store::remote as rstore;
 use crate::{fl, ui_text};
@@ -259,42 +259,9 @@ fn patch(
     let now = Timestamp::now();
     let batch = match (retry, file, generate_ine) {
         (Some(batch), _, _) => batch,
-        (None, Some(path), _) => {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                Failure(fl!(
-                    "cli-read-file",
-                    path = path.display().to_string(),
-                    message = e.to_string()
-                ))
-            })?;
-            let lines = patch_ids::parse_csv(&text).map_err(|e| {
-                Failure(format!(
-                    "{}: {}",
-                    path.display(),
-                    ui_text::patch_ids_error(&e)
-                ))
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            record(
-                store,
-                &format!("{name}@{}", crate::store::ts(now)),
-                lines,
-                now,
-            )?
-        }
-        (None, None, true) => {
-            let persons = store.read(rstore::eppn_ine_email).map_err(store_err)?;
-            let lines = patch_ids::generate_ine_pairs(&persons);
-            record(
-                store,
-                &format!("eppn-ine@{}", crate::store::ts(now)),
-                lines,
-                now,
-            )?
-        }
+        (None, Some(path), _) => actions::record_patch_file(store, &path, now)
+            .map_err(|e| Failure(ui_text::patch_file_error(&path, &e)))?,
+        (None, None, true) => actions::record_ine_pairs(store, now).map_err(store_err)?,
         (None, None, false) => return Err(Failure(fl!("cli-crous-patch-what"))),
     };
     if run {
@@ -346,14 +313,4 @@ fn patch(
         )));
     }
     Ok(())
-}
-
-fn record(
-    store: &Store,
-    batch: &str,
-    lines: Vec<patch_ids::PatchLine>,
-    now: Timestamp,
-) -> Result<String, Failure> {
-    actions::record_patch_batch(store, batch, lines, now).map_err(store_err)?;
-    Ok(batch.to_string())
 }

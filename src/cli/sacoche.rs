@@ -1,7 +1,6 @@
 //! `guichet sacoche …`: SACoche's ENT identifiers (formats.md §7): the ITOP CSV of an establishment,
 //! and the check of an ENT file before the SACoche administrator imports it.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
@@ -113,24 +112,7 @@ fn export(env: &Env, store: &Store, uai: &str, out: &Path, encoding: &str) -> Cl
 /// no ENT identifier to check).
 fn persons(store: &Store, uai: Option<&str>) -> Result<Vec<school::SchoolPerson>, Failure> {
     store
-        .read(|c| match uai {
-            Some(uai) => Ok(school::establishment(c, uai)?
-                .map(|_| school::persons_of(c, uai))
-                .transpose()?),
-            None => {
-                let mut seen = HashSet::new();
-                let mut all = Vec::new();
-                for s in school::establishments(c)? {
-                    let uai = s.uai.unwrap_or_default();
-                    all.extend(
-                        school::persons_of(c, &uai)?
-                            .into_iter()
-                            .filter(|p| seen.insert(p.id)),
-                    );
-                }
-                Ok(Some(all))
-            }
-        })
+        .read(|c| school::persons(c, uai))
         .map_err(store_err)?
         .ok_or_else(|| {
             Failure(fl!(

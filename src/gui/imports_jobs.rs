@@ -132,23 +132,7 @@ fn store_err(e: StoreError) -> String {
 /// The persons to match or export: the establishment's, or every establishment's once (a person
 /// attached to none has no ENT identifier).
 fn persons(store: &Store, uai: Option<&str>) -> Result<Vec<SchoolPerson>, String> {
-    let found = store
-        .read(|c| {
-            let Some(uai) = uai else {
-                let mut seen = HashSet::new();
-                let mut all = Vec::new();
-                for s in school::establishments(c)? {
-                    let people = school::persons_of(c, s.uai.as_deref().unwrap_or_default())?;
-                    all.extend(people.into_iter().filter(|p| seen.insert(p.id)));
-                }
-                return Ok(Some(all));
-            };
-            match school::establishment(c, uai)? {
-                Some(_) => school::persons_of(c, uai).map(Some),
-                None => Ok(None),
-            }
-        })
-        .map_err(store_err)?;
+    let found = store.read(|c| school::persons(c, uai)).map_err(store_err)?;
     found.ok_or_else(|| {
         fl!(
             "cli-sacoche-no-school",
@@ -223,19 +207,14 @@ fn export(store: &Store, uai: &str, charset: Charset, path: &Path) -> Result<Imp
     }))
 }
 
-/// Reads a SIECLE file and imports it inside a savepoint that is rolled back: the preview says exactly
+/// Reads a SIECLE file and imports it in a transaction that is rolled back: the preview says exactly
 /// what "Import" will do, and nothing is written.
 fn preview(store: &Store, path: &Path) -> Result<ImportsDone, String> {
     let file = shown(path);
     let bytes = read(path)?;
     let parsed = siecle::parse(&bytes).map_err(|e| ui_text::file_error(&file, &e))?;
     let plan = store
-        .write(|tx| {
-            tx.execute_batch("SAVEPOINT imports_preview")?;
-            let plan = siecle::import(tx, &parsed, jiff::Timestamp::now());
-            tx.execute_batch("ROLLBACK TO imports_preview; RELEASE imports_preview")?;
-            plan
-        })
+        .dry_run(|tx| siecle::import(tx, &parsed, jiff::Timestamp::now()))
         .map_err(store_err)?;
     Ok(ImportsDone::Previewed {
         file,

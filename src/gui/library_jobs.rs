@@ -21,7 +21,6 @@ use crate::ui_text;
 pub struct Loaded {
     /// The file's name (messages and the kept decisions of an ENT file).
     pub name: String,
-    pub path: PathBuf,
     pub bytes: Arc<Vec<u8>>,
     /// The records it holds.
     pub count: usize,
@@ -150,7 +149,6 @@ fn read(
     let count = parse(&bytes).map_err(|e| ui_text::file_error(&name, &e))?;
     Ok(Loaded {
         name,
-        path,
         bytes: Arc::new(bytes),
         count,
     })

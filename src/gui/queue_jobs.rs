@@ -280,42 +280,14 @@ pub fn perform(services: &Services, job: QueueJob) -> Done {
                 })
             })
             .unwrap_or_else(db),
-        QueueJob::PatchFile(path) => {
-            let read = || -> Result<String, String> {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    fl!(
-                        "cli-read-file",
-                        path = path.display().to_string(),
-                        message = e.to_string()
-                    )
-                })?;
-                let lines = crate::remote::patch_ids::parse_csv(&text)
-                    .map_err(|e| format!("{}: {}", path.display(), ui_text::patch_ids_error(&e)))?;
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                let batch = format!("{name}@{}", crate::store::ts(now));
-                actions::record_patch_batch(store, &batch, lines, now)
-                    .map_err(|e| ui_text::store_error(&e))?;
-                Ok(batch)
-            };
-            match read() {
-                Ok(batch) => patch_done(store, batch, None),
-                Err(m) => QueueDone::Failed(m),
-            }
-        }
-        QueueJob::PatchGenerate => {
-            let batch = format!("eppn-ine@{}", crate::store::ts(now));
-            let made = store.read(remote::eppn_ine_email).and_then(|persons| {
-                let lines = crate::remote::patch_ids::generate_ine_pairs(&persons);
-                actions::record_patch_batch(store, &batch, lines, now)
-            });
-            match made {
-                Ok(()) => patch_done(store, batch, None),
-                Err(e) => QueueDone::Failed(ui_text::store_error(&e)),
-            }
-        }
+        QueueJob::PatchFile(path) => match actions::record_patch_file(store, &path, now) {
+            Ok(batch) => patch_done(store, batch, None),
+            Err(e) => QueueDone::Failed(ui_text::patch_file_error(&path, &e)),
+        },
+        QueueJob::PatchGenerate => match actions::record_ine_pairs(store, now) {
+            Ok(batch) => patch_done(store, batch, None),
+            Err(e) => QueueDone::Failed(ui_text::store_error(&e)),
+        },
         QueueJob::PatchRun {
             batch,
             retry_failed,

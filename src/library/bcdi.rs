@@ -118,13 +118,6 @@ pub struct Export {
     pub without_class: Vec<String>,
 }
 
-/// "NOM Prénom", the `EMPRUNTEUR_M` form (formats.md §5.1: `sn + " " + givenName`, surname upper-cased).
-pub fn borrower_name(surname: &str, given_name: &str) -> String {
-    format!("{} {}", surname.trim().to_uppercase(), given_name.trim())
-        .trim()
-        .to_string()
-}
-
 /// dd/mm/yyyy.
 pub fn french_date(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
@@ -153,7 +146,9 @@ pub fn borrowers(
         {
             continue;
         }
-        let name = borrower_name(&p.surname, &p.given_name);
+        // "NOM Prénom", the `EMPRUNTEUR_M` form (formats.md §5.1: `sn + " " + givenName`, surname
+        // upper-cased): the counter's display form.
+        let name = crate::domain::names::display_name(&p.surname, &p.given_name);
         let skip = |reason| Skipped {
             person_id: p.id,
             name: name.clone(),

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::reconcile::{HomonymCase, Mode, Verdict};
+use super::reconcile::{HomonymCase, Mode};
 use super::workflow::Preview;
 use crate::fl;
 use crate::production::slip::{Slip, SlipSection};
@@ -190,11 +190,7 @@ pub fn report(preview: &Preview, establishment: &str, now: Timestamp) -> Slip {
         p.suggestions
             .iter()
             .map(|s| {
-                let verdict = match s.verdict {
-                    Verdict::Pending => fl!("library-verdict-pending"),
-                    Verdict::Accepted => fl!("library-verdict-accepted"),
-                    Verdict::Rejected => fl!("library-verdict-rejected"),
-                };
+                let verdict = crate::ui_text::verdict_name(s.verdict);
                 borrower_row(
                     s.borrower,
                     format!(

@@ -8,15 +8,11 @@ use std::collections::{HashMap, HashSet};
 
 use super::bcdi::{Borrower, EsidocBorrower};
 use super::reconcile::{Reason, bcdi_key};
-use crate::domain::names::fold;
+use crate::domain::names::{compact, fold};
 
 /// Shortest folded name (spaces removed) for which a one-letter difference is suggested: below it,
 /// "LI Wei" and "LI Wen" are likely two people.
 const TYPO_MIN_LEN: usize = 8;
-
-fn compact(name: &str) -> String {
-    fold(name).chars().filter(|c| *c != ' ').collect()
-}
 
 fn sorted_tokens(name: &str) -> String {
     let folded = fold(name);

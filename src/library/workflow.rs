@@ -46,15 +46,7 @@ fn new_uuid() -> Result<String, LibraryError> {
     let mut b = random_bytes::<16>()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    ))
+    Ok(crate::directory::sync::uuid_text(&b))
 }
 
 /// `MOT_DE_PASSE_M`: 7 random letters and digits, as RECIA writes it (formats.md §5.1).
@@ -68,10 +60,9 @@ fn new_password() -> Result<String, LibraryError> {
 
 /// The establishment's persons, or `UnknownUai`.
 pub fn persons(store: &Store, uai: &str) -> Result<Vec<SchoolPerson>, LibraryError> {
-    if store.read(|c| school::establishment(c, uai))?.is_none() {
-        return Err(LibraryError::UnknownUai(uai.to_string()));
-    }
-    Ok(store.read(|c| school::persons_of(c, uai))?)
+    store
+        .read(|c| school::persons(c, Some(uai)))?
+        .ok_or_else(|| LibraryError::UnknownUai(uai.to_string()))
 }
 
 /// The e-sidoc export of an establishment. Each person keeps the hidden identifier given before; a

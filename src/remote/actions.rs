@@ -17,6 +17,7 @@ use super::worker::Services;
 use crate::config::RuleSource;
 use crate::domain::tariff;
 use crate::fl;
+use crate::library::text::csv_value;
 use crate::store::outbox::{self, Item};
 use crate::store::remote::{self as rstore, PersonServices};
 use crate::store::{Store, StoreError};
@@ -419,6 +420,41 @@ pub fn record_patch_batch(
     store.write(|tx| rstore::insert_patch_batch(tx, batch, &rows, now))
 }
 
+/// Why an `oldId;eppnNewId;mail` file could not be recorded as a batch.
+#[derive(Debug)]
+pub enum PatchFileError {
+    Read(std::io::Error),
+    Parse(super::patch_ids::PatchIdsError),
+    Store(StoreError),
+}
+
+/// Records the lines of an `oldId;eppnNewId;mail` file as a batch named after the file and the time;
+/// returns the batch name. The Queue screen and `guichet crous patch-ids FILE` share it.
+pub fn record_patch_file(
+    store: &Store,
+    path: &std::path::Path,
+    now: Timestamp,
+) -> Result<String, PatchFileError> {
+    let text = std::fs::read_to_string(path).map_err(PatchFileError::Read)?;
+    let lines = super::patch_ids::parse_csv(&text).map_err(PatchFileError::Parse)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let batch = format!("{name}@{}", crate::store::ts(now));
+    record_patch_batch(store, &batch, lines, now).map_err(PatchFileError::Store)?;
+    Ok(batch)
+}
+
+/// Records the eppn → INE pairs of every person with both as a batch; returns the batch name.
+pub fn record_ine_pairs(store: &Store, now: Timestamp) -> Result<String, StoreError> {
+    let batch = format!("eppn-ine@{}", crate::store::ts(now));
+    let persons = store.read(rstore::eppn_ine_email)?;
+    let lines = super::patch_ids::generate_ine_pairs(&persons);
+    record_patch_batch(store, &batch, lines, now)?;
+    Ok(batch)
+}
+
 /// Runs the pending (and, with `retry_failed`, the failed) lines of a migration batch, one PATCH each;
 /// every line records its result. Returns (done, failed).
 pub async fn run_patch_batch(
@@ -482,14 +518,6 @@ pub fn resync(store: &Store, services: &[&str], now: Timestamp) -> Result<usize,
     })
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// The list as CSV (`;`-separated, header line, UTF-8), for the managers' spreadsheets.
 pub fn export_csv(items: &[Item]) -> String {
     let mut out = String::from(
@@ -510,7 +538,7 @@ pub fn export_csv(items: &[Item]) -> String {
             i.updated_at.clone(),
             i.next_attempt_at.clone(),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let line: Vec<String> = fields.iter().map(|f| csv_value(f, ';')).collect();
         out.push_str(&line.join(";"));
         out.push('\n');
     }
@@ -523,9 +551,9 @@ mod tests {
 
     #[test]
     fn csv_quotes_what_needs_it() {
-        assert_eq!(csv_field("a;b"), "\"a;b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_value("a;b", ';'), "\"a;b\"");
+        assert_eq!(csv_value("say \"hi\"", ';'), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_value("plain", ';'), "plain");
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub fn keep_ent_ids(tx: &Transaction<'_>, ids: &[(i64, String)], now: Timestamp)
         "INSERT INTO library_ent_ids (person_id, ent_id, created_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(person_id) DO NOTHING",
     )?;
-    let now = now.to_string();
+    let now = super::ts(now);
     for (person, id) in ids {
         st.execute(params![person, id, now])?;
     }
@@ -42,7 +42,7 @@ pub fn save_decisions(tx: &Transaction<'_>, uai: &str, json: &str, now: Timestam
     tx.execute(
         "INSERT INTO library_decisions (uai, decisions, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(uai) DO UPDATE SET decisions = excluded.decisions, updated_at = excluded.updated_at",
-        params![uai, json, now.to_string()],
+        params![uai, json, super::ts(now)],
     )?;
     Ok(())
 }
@@ -59,7 +59,7 @@ pub fn save_plan(
     tx.execute(
         "INSERT INTO library_plans (uai, borrowers_file, scope, summary, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![uai, borrowers_file, scope, summary, now.to_string()],
+        params![uai, borrowers_file, scope, summary, super::ts(now)],
     )?;
     Ok(tx.last_insert_rowid())
 }

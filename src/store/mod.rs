@@ -146,6 +146,16 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `f` in a write transaction that is always rolled back: what a change would do (its
+    /// report), with nothing written.
+    pub fn dry_run<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx);
+        tx.rollback()?;
+        out
+    }
+
     /// Like [`Store::write`], without the search index triggers in this transaction (they are dropped
     /// at its start and re-created before its commit, so every other transaction has them): `f` indexes
     /// every person whose search document it changes itself, with [`search::index_persons`]. A

@@ -1,7 +1,7 @@
 //! The persons of one establishment (UAI) as the school files need them: BCDI/e-sidoc export, SACoche
 //! export, the librarian's update preview. One query for all of them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 use rusqlite::{Connection, params};
@@ -69,6 +69,24 @@ pub fn establishment(conn: &Connection, uai: &str) -> Result<Option<StructureInf
             .as_deref()
             .is_some_and(|u| u.eq_ignore_ascii_case(uai.trim()))
     }))
+}
+
+/// The persons of one establishment (`None` when the UAI is unknown), or of every establishment, each
+/// once (a person attached to none has no ENT identifier): what SACoche exports and checks.
+pub fn persons(conn: &Connection, uai: Option<&str>) -> Result<Option<Vec<SchoolPerson>>> {
+    let Some(uai) = uai else {
+        let mut seen = HashSet::new();
+        let mut all = Vec::new();
+        for s in establishments(conn)? {
+            let people = persons_of(conn, s.uai.as_deref().unwrap_or_default())?;
+            all.extend(people.into_iter().filter(|p| seen.insert(p.id)));
+        }
+        return Ok(Some(all));
+    };
+    match establishment(conn, uai)? {
+        Some(_) => persons_of(conn, uai).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Every person attached to the establishment `uai` (its structure and the structures below it),

@@ -50,6 +50,23 @@ fn field_problem(p: &FieldProblem) -> String {
 }
 
 /// The whole-file message: what is wrong, that nothing was applied, then one line per bad line.
+/// Why a migration file could not be recorded, naming the file.
+pub fn patch_file_error(
+    path: &std::path::Path,
+    e: &crate::remote::actions::PatchFileError,
+) -> String {
+    use crate::remote::actions::PatchFileError;
+    match e {
+        PatchFileError::Read(e) => fl!(
+            "cli-read-file",
+            path = path.display().to_string(),
+            message = e.to_string()
+        ),
+        PatchFileError::Parse(e) => format!("{}: {}", path.display(), patch_ids_error(e)),
+        PatchFileError::Store(e) => super::store_error(e),
+    }
+}
+
 pub fn patch_ids_error(e: &PatchIdsError) -> String {
     match e {
         PatchIdsError::MissingHeader => fl!("err-patch-ids-header"),

@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 
 pub use self::apply::Finish;
 use self::apply::{Applier, Msg, Options};
+pub use self::search::uuid_text;
 use super::client::{self, ConnectSettings, DirError, Searches};
 use super::mapping::Mapping;
 use crate::config::DirectoryConfig;

@@ -5,7 +5,6 @@ use crate::library::reconcile::{self, Verdict};
 fn loaded(name: &str, count: usize) -> Loaded {
     Loaded {
         name: name.into(),
-        path: PathBuf::from(format!("/tmp/{name}")),
         bytes: Arc::new(b"x".to_vec()),
         count,
     }
