@@ -182,6 +182,25 @@ pub fn card_error(e: &CardError) -> String {
     }
 }
 
+/// "Cannot read FILE: …": the one wording of a file that could not be read, for every command and
+/// screen.
+pub fn read_error(path: impl std::fmt::Display, e: &std::io::Error) -> String {
+    fl!(
+        "cli-read-file",
+        path = path.to_string(),
+        message = e.to_string()
+    )
+}
+
+/// "Cannot write FILE: …", as [`read_error`].
+pub fn write_error(path: impl std::fmt::Display, e: &std::io::Error) -> String {
+    fl!(
+        "cli-write-file",
+        path = path.to_string(),
+        message = e.to_string()
+    )
+}
+
 pub fn store_error(e: &StoreError) -> String {
     match e {
         StoreError::Card(c) => card_error(c),

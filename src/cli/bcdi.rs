@@ -110,23 +110,12 @@ fn options(s: &Selection) -> Result<ExportOptions, Failure> {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| {
-        Failure(fl!(
-            "cli-read-file",
-            path = path.display().to_string(),
-            message = e.to_string()
-        ))
-    })
+    std::fs::read(path).map_err(|e| Failure(ui_text::read_error(path.display(), &e)))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    std::fs::write(path, bytes).map_err(|e| {
-        Failure(fl!(
-            "cli-write-file",
-            path = path.display().to_string(),
-            message = e.to_string()
-        ))
-    })
+    crate::production::print::write_atomic(path, bytes, "bcdi")
+        .map_err(|e| Failure(ui_text::write_error(path.display(), &e)))
 }
 
 fn pairs(list: &[String]) -> Result<Vec<(String, String)>, Failure> {
@@ -253,9 +242,8 @@ fn plan(env: &Env, store: &crate::store::Store, a: PlanArgs, now: Timestamp) -> 
     workflow::record(store, &key, &borrowers_name, &scope_text, &preview, now)
         .map_err(library_err)?;
     if let Some(dir) = &a.out_dir {
-        let written = workflow::write_outputs(&preview, dir, charset(&a.encoding)?).map_err(
-            |(path, e)| Failure(fl!("cli-write-file", path = path, message = e.to_string())),
-        )?;
+        let written = workflow::write_outputs(&preview, dir, charset(&a.encoding)?)
+            .map_err(|(path, e)| Failure(ui_text::write_error(path, &e)))?;
         if !env.json {
             for f in written {
                 println!("{}", fl!("cli-bcdi-wrote", file = f));

@@ -97,13 +97,8 @@ pub fn run(env: &Env, cmd: CardCommand) -> CliResult {
             consent,
             actor: a,
         } => {
-            let bytes = std::fs::read(&file).map_err(|e| {
-                Failure(fl!(
-                    "cli-read-file",
-                    path = file.display().to_string(),
-                    message = e.to_string()
-                ))
-            })?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure(ui_text::read_error(file.display(), &e)))?;
             let jpeg = crate::production::photo::process(&bytes, None).map_err(|e| {
                 Failure(format!("{}: {}", file.display(), ui_text::photo_error(&e)))
             })?;

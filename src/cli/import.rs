@@ -19,13 +19,7 @@ pub enum ImportCommand {
 pub fn run(env: &Env, cmd: ImportCommand) -> CliResult {
     let ImportCommand::Siecle { file } = cmd;
     let name = file.display().to_string();
-    let bytes = std::fs::read(&file).map_err(|e| {
-        Failure(fl!(
-            "cli-read-file",
-            path = name.clone(),
-            message = e.to_string()
-        ))
-    })?;
+    let bytes = std::fs::read(&file).map_err(|e| Failure(ui_text::read_error(&name, &e)))?;
     // The whole file is read and checked before anything is written.
     let parsed = siecle::parse(&bytes).map_err(|e| Failure(ui_text::file_error(&name, &e)))?;
     let store = env.open_store()?;

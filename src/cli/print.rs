@@ -191,13 +191,8 @@ pub fn run(env: &Env, args: PrintArgs) -> CliResult {
         )
         .map_err(fail)?;
         let bytes = slip::slip_pdf(&s).map_err(|e| Failure(ui_text::pdf_error(&e)))?;
-        crate::production::print::write_atomic(path, &bytes, "slip").map_err(|e| {
-            Failure(fl!(
-                "cli-write-file",
-                path = path.display().to_string(),
-                message = e.to_string()
-            ))
-        })?;
+        crate::production::print::write_atomic(path, &bytes, "slip")
+            .map_err(|e| Failure(ui_text::write_error(path.display(), &e)))?;
     }
     if let Some(dir) = &args.png {
         job::export_png(&store, &catalog, cfg, &ids, dir, ui_text::affiliation)

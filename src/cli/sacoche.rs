@@ -67,13 +67,8 @@ fn export(env: &Env, store: &Store, uai: &str, out: &Path, encoding: &str) -> Cl
     };
     let persons = persons(store, Some(uai))?;
     let (csv, bytes, unmappable) = sacoche::itop_bytes(&persons, charset);
-    std::fs::write(out, bytes).map_err(|e| {
-        Failure(fl!(
-            "cli-write-file",
-            path = shown(out),
-            message = e.to_string()
-        ))
-    })?;
+    crate::production::print::write_atomic(out, &bytes, "itop")
+        .map_err(|e| Failure(ui_text::write_error(out.display(), &e)))?;
     let unmappable: String = unmappable.iter().collect();
     if env.json {
         env.emit(&json!({
@@ -125,13 +120,7 @@ fn persons(store: &Store, uai: Option<&str>) -> Result<Vec<school::SchoolPerson>
 fn check(env: &Env, store: &Store, format: &str, file: &Path, uai: Option<String>) -> CliResult {
     let name = shown(file);
     let fmt = sacoche::format(format).map_err(|e| Failure(ui_text::file_error(&name, &e)))?;
-    let bytes = std::fs::read(file).map_err(|e| {
-        Failure(fl!(
-            "cli-read-file",
-            path = name.clone(),
-            message = e.to_string()
-        ))
-    })?;
+    let bytes = std::fs::read(file).map_err(|e| Failure(ui_text::read_error(&name, &e)))?;
     let parsed =
         sacoche::parse(&bytes, fmt).map_err(|e| Failure(ui_text::file_error(&name, &e)))?;
     let persons = persons(store, uai.as_deref())?;

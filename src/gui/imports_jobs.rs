@@ -121,8 +121,7 @@ fn shown(path: &Path) -> String {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path)
-        .map_err(|e| fl!("cli-read-file", path = shown(path), message = e.to_string()))
+    std::fs::read(path).map_err(|e| ui_text::read_error(path.display(), &e))
 }
 
 fn store_err(e: StoreError) -> String {
@@ -179,13 +178,8 @@ fn run(store: &Store, job: ImportsJob) -> ImportsDone {
 fn export(store: &Store, uai: &str, charset: Charset, path: &Path) -> Result<ImportsDone, String> {
     let persons = persons(store, Some(uai))?;
     let (csv, bytes, unmappable) = sacoche::itop_bytes(&persons, charset);
-    std::fs::write(path, bytes).map_err(|e| {
-        fl!(
-            "cli-write-file",
-            path = shown(path),
-            message = e.to_string()
-        )
-    })?;
+    crate::production::print::write_atomic(path, &bytes, "itop")
+        .map_err(|e| ui_text::write_error(path.display(), &e))?;
     // The ITOP file leaves out the departed and those without an id (`sacoche::itop_csv`).
     let left_out = persons
         .iter()

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::fl;
 use crate::gui::jobs::Services;
 use crate::library::FileError;
 use crate::library::bcdi::{self, ExportOptions, Population, Skipped};
@@ -139,13 +138,7 @@ fn read(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(&path).map_err(|e| {
-        fl!(
-            "cli-read-file",
-            path = path.display().to_string(),
-            message = e.to_string()
-        )
-    })?;
+    let bytes = std::fs::read(&path).map_err(|e| ui_text::read_error(path.display(), &e))?;
     let count = parse(&bytes).map_err(|e| ui_text::file_error(&name, &e))?;
     Ok(Loaded {
         name,
@@ -221,16 +214,12 @@ pub fn perform(services: &Services, job: LibraryJob) -> LibraryDone {
             charset,
             path,
         } => match workflow::export(&services.store, &uai, &opts, charset, now) {
-            Ok(out) => match std::fs::write(&path, &out.xml) {
+            Ok(out) => match crate::production::print::write_atomic(&path, &out.xml, "esidoc") {
                 Ok(()) => LibraryDone::Exported {
                     path: path.display().to_string(),
                     count: out.export.borrowers.len(),
                 },
-                Err(e) => LibraryDone::Failed(fl!(
-                    "cli-write-file",
-                    path = path.display().to_string(),
-                    message = e.to_string()
-                )),
+                Err(e) => LibraryDone::Failed(ui_text::write_error(path.display(), &e)),
             },
             Err(e) => failed(&e),
         },
@@ -255,9 +244,7 @@ pub fn perform(services: &Services, job: LibraryJob) -> LibraryDone {
                     Err(e) => failed(&e),
                 }
             }
-            Err((path, e)) => {
-                LibraryDone::Failed(fl!("cli-write-file", path = path, message = e.to_string()))
-            }
+            Err((path, e)) => LibraryDone::Failed(ui_text::write_error(path, &e)),
         },
     }
 }

@@ -173,11 +173,7 @@ pub fn perform(services: &Services, job: ProdJob) -> Done {
                 PhotoSource::File(path) => match std::fs::read(path) {
                     Ok(b) => b,
                     Err(e) => {
-                        return photo_fail(fl!(
-                            "cli-read-file",
-                            path = path.display().to_string(),
-                            message = e.to_string()
-                        ));
+                        return photo_fail(ui_text::read_error(path.display(), &e));
                     }
                 },
                 PhotoSource::Directory => {
@@ -323,11 +319,7 @@ pub fn perform(services: &Services, job: ProdJob) -> Done {
                     "production-slip-written",
                     path = path.display().to_string()
                 ))),
-                Err(e) => Done::Failed(fl!(
-                    "cli-write-file",
-                    path = path.display().to_string(),
-                    message = e.to_string()
-                )),
+                Err(e) => Done::Failed(ui_text::write_error(path.display(), &e)),
             }
         }
         ProdJob::Png { cards, dir } => {

@@ -378,7 +378,8 @@ pub fn write_outputs(
     let mut written = Vec::new();
     for (name, bytes) in files {
         let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| (path.display().to_string(), e))?;
+        crate::production::print::write_atomic(&path, &bytes, "bcdi")
+            .map_err(|e| (path.display().to_string(), e))?;
         written.push(path.display().to_string());
     }
     Ok(written)

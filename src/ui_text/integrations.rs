@@ -57,11 +57,7 @@ pub fn patch_file_error(
 ) -> String {
     use crate::remote::actions::PatchFileError;
     match e {
-        PatchFileError::Read(e) => fl!(
-            "cli-read-file",
-            path = path.display().to_string(),
-            message = e.to_string()
-        ),
+        PatchFileError::Read(e) => super::read_error(path.display(), e),
         PatchFileError::Parse(e) => format!("{}: {}", path.display(), patch_ids_error(e)),
         PatchFileError::Store(e) => super::store_error(e),
     }
