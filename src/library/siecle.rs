@@ -11,17 +11,16 @@ use std::collections::{HashMap, HashSet};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use roxmltree::{Document, Node};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::Transaction;
 use serde::Serialize;
 
 use super::text::{self, Charset};
 use super::{FileError, Problem};
 use crate::directory::mapping::values::parse_date;
-use crate::domain::group::{GroupKind, GroupRecord};
 use crate::domain::names;
 use crate::domain::person::{IdKind, PersonRecord};
 use crate::domain::structure::{StructureKind, StructureRecord};
-use crate::store::{self, groups, mirror, persons, school, structures};
+use crate::store::{self, persons, school, structures};
 
 /// The root element (formats.md §8.1).
 pub const ROOT: &str = "BEE_ELEVES";
@@ -337,16 +336,7 @@ pub fn import(
             });
             continue;
         }
-        let found: Option<(i64, String)> = tx
-            .prepare_cached(
-                // Both cases spelt out rather than COLLATE NOCASE, which would bypass the INE index.
-                "SELECT id, source FROM persons WHERE ine IN (?1, ?4)
-                  ORDER BY source = ?2 DESC, structure_id = ?3 DESC, id LIMIT 1",
-            )?
-            .query_row(params![ine, SOURCE, school.id, ine.to_lowercase()], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()?;
+        let found = store::siecle::by_ine(tx, ine, SOURCE, school.id)?;
         match found {
             Some((id, source)) if source != SOURCE => {
                 seen.insert(id);
@@ -354,39 +344,38 @@ pub fn import(
                 report.in_directory.push(r);
             }
             Some((id, _)) if p.leaving.is_some() => {
-                mark_departed(tx, id, &stamp)?;
+                store::siecle::mark_departed(tx, id, &stamp)?;
                 r.person_id = Some(id);
                 report.left.push(r);
             }
             None if p.leaving.is_some() => report.left.push(r),
             Some((id, _)) => {
                 seen.insert(id);
-                update_pupil(tx, id, p, ine, school.id, &stamp)?;
-                set_class(tx, id, &school.code, p.division.as_deref())?;
+                store::siecle::update_pupil(
+                    tx,
+                    id,
+                    &record(p, ine),
+                    school.id,
+                    &join_key(p),
+                    JOIN_SOURCE,
+                    &stamp,
+                )?;
+                store::siecle::set_class(tx, id, &school.code, p.division.as_deref(), SOURCE)?;
                 r.person_id = Some(id);
                 report.updated.push(r);
             }
             None => {
                 let id = persons::insert_with(tx, &record(p, ine), Some(school.id), None, now)?;
                 seen.insert(id);
-                set_class(tx, id, &school.code, p.division.as_deref())?;
+                store::siecle::set_class(tx, id, &school.code, p.division.as_deref(), SOURCE)?;
                 r.person_id = Some(id);
                 report.added.push(r);
             }
         }
     }
-    let earlier: Vec<(i64, Option<String>, String)> = {
-        let mut st = tx.prepare_cached(
-            "SELECT id, ine, display_name FROM persons
-              WHERE source = ?1 AND structure_id = ?2 AND departed_at IS NULL ORDER BY sort_key, id",
-        )?;
-        let rows = st.query_map(params![SOURCE, school.id], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })?;
-        rows.collect::<std::result::Result<_, _>>()?
-    };
+    let earlier = store::siecle::present(tx, SOURCE, school.id)?;
     for (id, ine, name) in earlier.into_iter().filter(|(id, ..)| !seen.contains(id)) {
-        mark_departed(tx, id, &stamp)?;
+        store::siecle::mark_departed(tx, id, &stamp)?;
         report.absent.push(PupilRef {
             line: 0,
             ine,
@@ -414,93 +403,6 @@ fn record(p: &Pupil, ine: &str) -> PersonRecord {
         source: SOURCE.into(),
         ..PersonRecord::default()
     }
-}
-
-/// Rewrites what SIECLE owns of a person it created (names, birth date, INE, establishment, join key) and
-/// clears a departure.
-fn update_pupil(
-    tx: &Transaction<'_>,
-    id: i64,
-    p: &Pupil,
-    ine: &str,
-    structure: i64,
-    stamp: &str,
-) -> store::Result<()> {
-    let rec = record(p, ine);
-    tx.prepare_cached(
-        "UPDATE persons SET surname = ?2, given_name = ?3, birth_name = ?4, display_name = ?5,
-                birth_date = ?6, ine = ?7, folded_surname = ?8, folded_given = ?9, sort_key = ?10,
-                structure_id = ?11, departed_at = NULL, updated_at = ?12
-          WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        rec.surname,
-        rec.given_name,
-        rec.birth_name,
-        rec.display_name(),
-        rec.birth_date.map(|d| d.to_string()),
-        ine,
-        names::fold(&rec.surname),
-        names::fold(&rec.given_name),
-        names::sort_key(&rec.surname, &rec.given_name),
-        structure,
-        stamp
-    ])?;
-    tx.prepare_cached(
-        "DELETE FROM person_identifiers WHERE person_id = ?1 AND kind = ?2 AND value LIKE ?3 AND value <> ?4",
-    )?
-    .execute(params![
-        id,
-        IdKind::Jointure.as_str(),
-        format!("{JOIN_SOURCE}$%"),
-        join_key(p)
-    ])?;
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO person_identifiers (person_id, kind, value) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![id, IdKind::Jointure.as_str(), join_key(p)])?;
-    Ok(())
-}
-
-/// Puts a pupil in exactly their division's class group (none without a division).
-fn set_class(
-    tx: &Transaction<'_>,
-    person: i64,
-    structure_code: &str,
-    division: Option<&str>,
-) -> store::Result<()> {
-    let mut wanted = HashSet::new();
-    if let Some(d) = division {
-        let name = format!("{structure_code}:Classes:{d}");
-        let existing: Option<i64> = tx
-            .prepare_cached("SELECT id FROM groups WHERE name = ?1")?
-            .query_row([&name], |r| r.get(0))
-            .optional()?;
-        let id = match existing {
-            Some(id) => id,
-            None => groups::upsert(
-                tx,
-                &GroupRecord {
-                    name,
-                    display_name: d.to_string(),
-                    kind: GroupKind::Class,
-                    source: SOURCE.into(),
-                },
-            )?,
-        };
-        wanted.insert(id);
-    }
-    mirror::set_person_groups(tx, person, &wanted)?;
-    Ok(())
-}
-
-/// Marks a person departed (kept with their cards and history) and takes them out of their class.
-fn mark_departed(tx: &Transaction<'_>, id: i64, stamp: &str) -> store::Result<()> {
-    tx.prepare_cached("UPDATE persons SET departed_at = ?2 WHERE id = ?1 AND departed_at IS NULL")?
-        .execute(params![id, stamp])?;
-    mirror::set_person_groups(tx, id, &HashSet::new())?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod remote;
 pub mod school;
 pub mod search;
 pub mod settings;
+pub mod siecle;
 pub mod structures;
 pub mod sync_state;
 

@@ -35,12 +35,12 @@ const COLUMNS: &str = "dn, entry_uuid, uid, eppn, supann_etu_id, supann_emp_id, 
 /// The values of `COLUMNS` that are computed from the record (the others are bound from it directly).
 #[derive(Debug, Clone)]
 pub struct Computed {
-    display_name: String,
-    birth_date: Option<String>,
-    due_date: Option<String>,
-    folded_surname: String,
-    folded_given: String,
-    sort_key: String,
+    pub(super) display_name: String,
+    pub(super) birth_date: Option<String>,
+    pub(super) due_date: Option<String>,
+    pub(super) folded_surname: String,
+    pub(super) folded_given: String,
+    pub(super) sort_key: String,
 }
 
 impl Computed {
