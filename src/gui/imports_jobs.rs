@@ -13,6 +13,7 @@ use crate::domain::names::display_name;
 use crate::fl;
 use crate::gui::app;
 use crate::gui::jobs::{Done, Services};
+use crate::gui::printing::{self, FileDialog};
 use crate::gui::screens::imports::{self, Pick};
 use crate::library::sacoche::{self, CheckReport, Outcome};
 use crate::library::siecle::{self, ImportReport, SiecleFile};
@@ -251,32 +252,21 @@ fn check(
 
 /// Opens a native dialog; the answer (or `None` when cancelled) comes back to the screen.
 pub fn dialog(pick: Pick) -> Task<app::Message> {
-    Task::perform(
-        async move {
-            let dlg = rfd::AsyncFileDialog::new();
-            let handle = match pick {
-                Pick::SaveItop => {
-                    dlg.set_title(fl!("imports-dialog-itop"))
-                        .add_filter("CSV", &["csv"])
-                        .set_file_name("sacoche_itop.csv")
-                        .save_file()
-                        .await
-                }
-                Pick::OpenEnt => {
-                    dlg.set_title(fl!("imports-dialog-ent"))
-                        .add_filter("CSV", &["csv", "CSV", "txt", "TXT"])
-                        .pick_file()
-                        .await
-                }
-                Pick::OpenSiecle => {
-                    dlg.set_title(fl!("imports-dialog-siecle"))
-                        .add_filter("XML", &["xml", "XML"])
-                        .pick_file()
-                        .await
-                }
-            };
-            handle.map(|h| h.path().to_path_buf())
-        },
-        move |path| app::Message::Imports(imports::Message::Picked(pick, path)),
-    )
+    let spec = match pick {
+        Pick::SaveItop => FileDialog::save(
+            fl!("imports-dialog-itop"),
+            ("CSV", &["csv"]),
+            "sacoche_itop.csv",
+        ),
+        Pick::OpenEnt => FileDialog::open(
+            fl!("imports-dialog-ent"),
+            Some(("CSV", &["csv", "CSV", "txt", "TXT"])),
+        ),
+        Pick::OpenSiecle => {
+            FileDialog::open(fl!("imports-dialog-siecle"), Some(("XML", &["xml", "XML"])))
+        }
+    };
+    printing::ask(spec, move |path| {
+        app::Message::Imports(imports::Message::Picked(pick, path))
+    })
 }

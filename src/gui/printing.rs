@@ -141,59 +141,108 @@ pub enum Dialog {
     OpenPatchIds,
 }
 
-/// Opens a native dialog; the answer (or `None` when cancelled) comes back with the request.
-pub fn dialog(d: Dialog) -> Task<app::Message> {
-    let title = match &d {
-        Dialog::OpenPhoto => crate::fl!("dialog-open-photo"),
-        Dialog::SavePdf(_) => crate::fl!("dialog-save-pdf"),
-        Dialog::SaveSlip => crate::fl!("dialog-save-slip"),
-        Dialog::PngFolder => crate::fl!("dialog-png-folder"),
-        Dialog::OpenProfile => crate::fl!("encode-dialog-profile"),
-        Dialog::OpenKeys => crate::fl!("encode-dialog-keys"),
-        Dialog::SaveQueueCsv => crate::fl!("queue-dialog-csv"),
-        Dialog::OpenEsist => crate::fl!("rules-dialog-esist"),
-        Dialog::OpenPatchIds => crate::fl!("migration-dialog"),
-    };
-    let request = d.clone();
+/// What a native file dialog asks: its title, the file types offered, and whether it opens a file,
+/// saves one (with a proposed name) or picks a folder. Every screen describes its dialogs with it; one
+/// function ([`ask`]) talks to rfd.
+#[derive(Debug, Clone)]
+pub struct FileDialog {
+    pub title: String,
+    /// (label, extensions) of the one filter, if any.
+    pub filter: Option<(&'static str, &'static [&'static str])>,
+    pub kind: DialogKind,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum DialogKind {
+    Open,
+    Save(&'static str),
+    Folder,
+}
+
+impl FileDialog {
+    pub fn open(title: String, filter: Option<(&'static str, &'static [&'static str])>) -> Self {
+        FileDialog {
+            title,
+            filter,
+            kind: DialogKind::Open,
+        }
+    }
+
+    pub fn save(
+        title: String,
+        filter: (&'static str, &'static [&'static str]),
+        name: &'static str,
+    ) -> Self {
+        FileDialog {
+            title,
+            filter: Some(filter),
+            kind: DialogKind::Save(name),
+        }
+    }
+
+    pub fn folder(title: String) -> Self {
+        FileDialog {
+            title,
+            filter: None,
+            kind: DialogKind::Folder,
+        }
+    }
+}
+
+/// Opens the native dialog `spec` describes; the chosen path (or `None` when cancelled) goes back as
+/// the message `answer` makes.
+pub fn ask(
+    spec: FileDialog,
+    answer: impl Fn(Option<std::path::PathBuf>) -> app::Message + Send + 'static,
+) -> Task<app::Message> {
     Task::perform(
         async move {
-            let dlg = rfd::AsyncFileDialog::new().set_title(title);
-            let handle = match request {
-                Dialog::OpenPhoto => {
-                    dlg.add_filter("JPEG, PNG", &["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"])
-                        .pick_file()
-                        .await
-                }
-                Dialog::SavePdf(_) => {
-                    dlg.add_filter("PDF", &["pdf"])
-                        .set_file_name("cartes.pdf")
-                        .save_file()
-                        .await
-                }
-                Dialog::SaveSlip => {
-                    dlg.add_filter("PDF", &["pdf"])
-                        .set_file_name("bordereau.pdf")
-                        .save_file()
-                        .await
-                }
-                Dialog::PngFolder => dlg.pick_folder().await,
-                Dialog::OpenProfile => dlg.add_filter("TOML", &["toml"]).pick_file().await,
-                Dialog::OpenKeys => dlg.pick_file().await,
-                Dialog::SaveQueueCsv => {
-                    dlg.add_filter("CSV", &["csv"])
-                        .set_file_name("file-attente.csv")
-                        .save_file()
-                        .await
-                }
-                Dialog::OpenEsist => dlg.add_filter("XML", &["xml", "XML"]).pick_file().await,
-                Dialog::OpenPatchIds => {
-                    dlg.add_filter("CSV", &["csv", "CSV", "txt", "TXT"])
-                        .pick_file()
-                        .await
-                }
+            let mut dlg = rfd::AsyncFileDialog::new().set_title(spec.title);
+            if let Some((label, extensions)) = spec.filter {
+                dlg = dlg.add_filter(label, extensions);
+            }
+            let handle = match spec.kind {
+                DialogKind::Open => dlg.pick_file().await,
+                DialogKind::Save(name) => dlg.set_file_name(name).save_file().await,
+                DialogKind::Folder => dlg.pick_folder().await,
             };
             handle.map(|h| h.path().to_path_buf())
         },
-        move |path| app::Message::Picked(d.clone(), path),
+        answer,
     )
+}
+
+/// Opens a native dialog; the answer (or `None` when cancelled) comes back with the request.
+pub fn dialog(d: Dialog) -> Task<app::Message> {
+    use crate::fl;
+    let spec = match &d {
+        Dialog::OpenPhoto => FileDialog::open(
+            fl!("dialog-open-photo"),
+            Some(("JPEG, PNG", &["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"])),
+        ),
+        Dialog::SavePdf(_) => {
+            FileDialog::save(fl!("dialog-save-pdf"), ("PDF", &["pdf"]), "cartes.pdf")
+        }
+        Dialog::SaveSlip => {
+            FileDialog::save(fl!("dialog-save-slip"), ("PDF", &["pdf"]), "bordereau.pdf")
+        }
+        Dialog::PngFolder => FileDialog::folder(fl!("dialog-png-folder")),
+        Dialog::OpenProfile => {
+            FileDialog::open(fl!("encode-dialog-profile"), Some(("TOML", &["toml"])))
+        }
+        Dialog::OpenKeys => FileDialog::open(fl!("encode-dialog-keys"), None),
+        Dialog::SaveQueueCsv => FileDialog::save(
+            fl!("queue-dialog-csv"),
+            ("CSV", &["csv"]),
+            "file-attente.csv",
+        ),
+        Dialog::OpenEsist => {
+            FileDialog::open(fl!("rules-dialog-esist"), Some(("XML", &["xml", "XML"])))
+        }
+        Dialog::OpenPatchIds => FileDialog::open(
+            fl!("migration-dialog"),
+            Some(("CSV", &["csv", "CSV", "txt", "TXT"])),
+        ),
+    };
+    ask(spec, move |path| app::Message::Picked(d.clone(), path))
 }
