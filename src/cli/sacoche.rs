@@ -76,7 +76,7 @@ fn export(env: &Env, store: &Store, uai: &str, out: &Path, encoding: &str) -> Cl
             "uai": uai,
             "encoding": charset.label(),
             "rows": csv.rows,
-            "left_out": csv.left_out,
+            "left_out": csv.left_out.len(),
             "unmappable": unmappable,
         }));
         return Ok(());
@@ -87,7 +87,7 @@ fn export(env: &Env, store: &Store, uai: &str, out: &Path, encoding: &str) -> Cl
             "cli-sacoche-exported",
             file = shown(out),
             rows = csv.rows,
-            left_out = csv.left_out
+            left_out = csv.left_out.len()
         )
     );
     if !unmappable.is_empty() {

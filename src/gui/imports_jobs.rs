@@ -39,12 +39,7 @@ impl std::fmt::Display for School {
     }
 }
 
-/// Why a person is not in the ITOP file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LeftOut {
-    Departed,
-    NoId,
-}
+pub use crate::library::sacoche::LeftOut;
 
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,16 +176,13 @@ fn export(store: &Store, uai: &str, charset: Charset, path: &Path) -> Result<Imp
     let (csv, bytes, unmappable) = sacoche::itop_bytes(&persons, charset);
     crate::production::print::write_atomic(path, &bytes, "itop")
         .map_err(|e| ui_text::write_error(path.display(), &e))?;
-    // The ITOP file leaves out the departed and those without an id (`sacoche::itop_csv`).
-    let left_out = persons
+    let names: HashMap<i64, &SchoolPerson> = persons.iter().map(|p| (p.id, p)).collect();
+    let left_out = csv
+        .left_out
         .iter()
-        .filter_map(|p| {
-            let why = match (p.departed, sacoche::ent_id(p)) {
-                (true, _) => LeftOut::Departed,
-                (false, None) => LeftOut::NoId,
-                (false, Some(_)) => return None,
-            };
-            Some((display_name(&p.surname, &p.given_name), why))
+        .filter_map(|(id, why)| {
+            let p = names.get(id)?;
+            Some((display_name(&p.surname, &p.given_name), *why))
         })
         .collect();
     Ok(ImportsDone::Exported(Exported {

@@ -51,8 +51,15 @@ pub struct ItopCsv {
     /// Persons written.
     pub rows: usize,
     /// Departed persons, and persons with neither a SACoche id nor a uid: not written (SACoche skips a
-    /// line without id, §7.3 step 1).
-    pub left_out: usize,
+    /// line without id, §7.3 step 1). Person ids, in the given order.
+    pub left_out: Vec<(i64, LeftOut)>,
+}
+
+/// Why a person is not in the ITOP file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    Departed,
+    NoId,
 }
 
 /// The ITOP CSV (formats.md §7.2) of an establishment's persons: header
@@ -127,7 +134,14 @@ pub fn itop_csv(persons: &[SchoolPerson]) -> ItopCsv {
     ItopCsv {
         text,
         rows: written.len(),
-        left_out: persons.len() - written.len(),
+        left_out: persons
+            .iter()
+            .filter_map(|p| match (p.departed, ids.contains_key(&p.id)) {
+                (true, _) => Some((p.id, LeftOut::Departed)),
+                (false, false) => Some((p.id, LeftOut::NoId)),
+                (false, true) => None,
+            })
+            .collect(),
     }
 }
 
