@@ -37,7 +37,7 @@ fn first_last() -> String {
     "first.last".into()
 }
 fn ent() -> String {
-    "ENT".into()
+    crate::domain::sdet::MANUAL_SOURCE.into()
 }
 
 impl Default for SdetConfig {

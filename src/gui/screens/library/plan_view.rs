@@ -4,10 +4,11 @@
 use iced::widget::{Column, Row, button, column, container, row, text};
 use iced::{Alignment, Element, Length};
 
-use super::view::{block, choice, muted, small};
+use super::view::{block, muted, small};
 use super::{Message, PlanTab, State};
 use crate::fl;
 use crate::gui::theme;
+use crate::gui::widgets::choice_maybe as choice;
 use crate::library::bcdi::TEMPORARY_USER;
 use crate::library::reconcile::{Homonyms, Matched, Suggestion, Verdict};
 use crate::library::workflow::Preview;

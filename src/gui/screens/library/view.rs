@@ -12,6 +12,7 @@ use crate::fl;
 use crate::gui::library_jobs::Loaded;
 use crate::gui::theme;
 use crate::gui::widgets::banner::{banner, notice};
+use crate::gui::widgets::choice_maybe as choice;
 use crate::library::bcdi::Population;
 use crate::library::text::Charset;
 use crate::ui_text::skipped_line;
@@ -35,20 +36,6 @@ pub(super) fn muted<'a>(s: String) -> iced::widget::Text<'a> {
         .style(|t: &iced::Theme| iced::widget::text::Style {
             color: Some(theme::muted(t)),
         })
-}
-
-/// A button among choices: the chosen one stands out, and keeps its colour when there is nothing more
-/// to press.
-pub(super) fn choice<'a>(label: String, on: bool, msg: Option<Message>) -> Element<'a, Message> {
-    button(text(label).size(13))
-        .on_press_maybe(msg)
-        .style(move |t: &iced::Theme, status| match (on, status) {
-            (true, button::Status::Disabled) => button::primary(t, button::Status::Active),
-            (true, _) => button::primary(t, status),
-            (false, _) => button::secondary(t, status),
-        })
-        .padding([5, 10])
-        .into()
 }
 
 fn step_name(s: Step) -> String {
