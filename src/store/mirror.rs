@@ -69,6 +69,27 @@ pub fn upsert_person(
     }
 }
 
+/// Inserts a person the caller expects to be new (a fresh first load: nothing to look up). `None` when
+/// the insert breaks a uniqueness rule (the same entryUUID or eppn twice): nothing was written, and
+/// [`upsert_person`] decides.
+pub fn insert_new_person(
+    tx: &Transaction<'_>,
+    rec: &PersonRecord,
+    structure_id: Option<i64>,
+    sync: SyncFacts<'_>,
+    now: Timestamp,
+) -> Result<Option<PersonId>> {
+    match persons::insert_with(tx, rec, structure_id, Some(sync), now) {
+        Ok(id) => Ok(Some(id)),
+        Err(super::StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Adds the directory's photo when it differs from the last directory photo of the person (a photo taken
 /// at the counter since then stays the current one until the directory's photo changes).
 pub fn set_directory_photo(
@@ -576,12 +597,16 @@ pub fn first_load_pending(conn: &Connection) -> Result<bool> {
         )?)
 }
 
-/// Starts a first load. A first load writes memberships only in its last transaction (all at once,
-/// in key order: [`insert_memberships`]), so the marker stays until then; when a previous first load
-/// was interrupted, the digests of what it wrote are forgotten so that every entry is read again.
-/// The secondary indexes are dropped until the last transaction too.
-pub fn begin_first_load(tx: &Transaction<'_>) -> Result<()> {
-    if super::settings::get(tx, FIRST_LOAD)?.is_some() {
+/// Starts a first load. A first load writes memberships only at its end (all at once, in key order:
+/// [`insert_memberships`]), so the marker stays until its last transaction ([`end_first_load`]); when
+/// a previous first load was interrupted, the digests of what it wrote are forgotten so that every entry
+/// is read again. The secondary indexes are dropped until the end too. Returns whether the mirror is
+/// fresh: no earlier first load left rows in it, so every entry read is new.
+pub fn begin_first_load(tx: &Transaction<'_>) -> Result<bool> {
+    let fresh = super::settings::get(tx, FIRST_LOAD)?.is_none();
+    if fresh {
+        super::settings::set(tx, FIRST_LOAD, "1")?;
+    } else {
         tx.execute(
             "UPDATE persons SET sync_hash = NULL WHERE source = 'ldap'",
             [],
@@ -590,19 +615,25 @@ pub fn begin_first_load(tx: &Transaction<'_>) -> Result<()> {
             "UPDATE groups SET sync_hash = NULL WHERE source = 'ldap'",
             [],
         )?;
-    } else {
-        super::settings::set(tx, FIRST_LOAD, "1")?;
     }
-    super::suspend_secondary_indexes_in(tx)
+    super::suspend_secondary_indexes_in(tx)?;
+    Ok(fresh)
+}
+
+/// Ends a first load (its last transaction).
+pub fn end_first_load(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute("DELETE FROM settings WHERE key = ?1", [FIRST_LOAD])?;
+    Ok(())
 }
 
 /// A membership waiting to be written by a first load: (group, person, origin bits). Ids of a first
 /// load are new rows, far below `u32::MAX`; larger ones are written at once instead.
 pub type PendingMembership = (u32, u32, u8);
 
-/// Writes the memberships gathered by a first load and ends it: sorted by key, one row per (group,
-/// person) with the origins merged (the secondary indexes are suspended meanwhile, see
-/// `store::suspend_secondary_indexes_in`). Returns the number of rows written.
+/// Writes the memberships gathered by a first load: sorted by key, one row per (group, person) with the
+/// origins merged (the secondary indexes are suspended meanwhile, see
+/// `store::suspend_secondary_indexes_in`). Rows already there (a resumed first load) get the origins
+/// added. Returns the number of rows written.
 pub fn insert_memberships(
     tx: &Transaction<'_>,
     pending: &mut Vec<PendingMembership>,
@@ -623,7 +654,6 @@ pub fn insert_memberships(
         }
     }
     *pending = Vec::new();
-    tx.execute("DELETE FROM settings WHERE key = ?1", [FIRST_LOAD])?;
     Ok(rows)
 }
 

@@ -147,6 +147,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Like [`Store::write`] with foreign keys unchecked in this one transaction (SQLite only turns them
+    /// off outside a transaction). Only for rows whose references the caller has just read from this
+    /// database: a first directory load's million memberships would otherwise each look up their group
+    /// and their person.
+    pub fn write_unchecked<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let out: Result<T> = (|| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        let back = conn.pragma_update(None, "foreign_keys", "ON");
+        let out = out?;
+        back?;
+        Ok(out)
+    }
+
     /// Runs `f` in a write transaction that is always rolled back: what a change would do (its
     /// report), with nothing written.
     pub fn dry_run<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
@@ -493,6 +512,29 @@ mod tests {
                 .read(|c| search::search(c, "dupre", 5))
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_unchecked_write_skips_foreign_keys_for_its_own_transaction_only() {
+        let (store, _dir) = test_util::temp_store();
+        let dangling =
+            "INSERT INTO memberships (group_id, person_id, origin) VALUES (424242, 434343, 1)";
+        assert!(store.write(|tx| Ok(tx.execute(dangling, [])?)).is_err());
+        store
+            .write_unchecked(|tx| Ok(tx.execute(dangling, [])?))
+            .unwrap();
+        let fk: i64 = store
+            .write(|tx| Ok(tx.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(fk, 1, "checks are back for the next transaction");
+        // Also after a failed unchecked transaction.
+        let failed: Result<()> = store.write_unchecked(|_| Err(StoreError::Poisoned));
+        assert!(failed.is_err());
+        assert!(
+            store
+                .write(|tx| Ok(tx.execute(dangling.replace("424242", "1").as_str(), [])?))
+                .is_err()
         );
     }
 

@@ -256,3 +256,62 @@ fn a_self_indexed_write_goes_without_the_triggers_for_its_own_transaction_only()
         .unwrap();
     assert_eq!(names(&store, "quelven"), ["QUELVEN Anne"]);
 }
+
+#[test]
+fn a_new_persons_document_built_from_its_record_is_the_views() {
+    let (store, _d) = temp_store();
+    let now = jiff::Timestamp::now();
+    let records = [
+        PersonRecord {
+            surname: "Le Goff-Ménez".into(),
+            given_name: "Anne Marie".into(),
+            birth_name: Some("Kérautret".into()),
+            uid: Some("amlegoff".into()),
+            eppn: Some("anne-marie.le-goff@univ.fr".into()),
+            supann_etu_id: Some("21234567".into()),
+            supann_emp_id: Some("E 0042".into()),
+            ine: Some("1234567890A".into()),
+            ent_login: Some("AML.goff".into()),
+            email: Some("Anne.Le-Goff@etu.univ.fr".into()),
+            affiliation: "student".into(),
+            source: "ldap".into(),
+            identifiers: vec![
+                (IdKind::RefId, "{ISO15693}04A1B2C3D4E580".into()),
+                (IdKind::Jointure, "AC-RENNES$1234 extra".into()),
+                (IdKind::Jointure, "AC-RENNES$1234 extra".into()),
+                (IdKind::Jointure, "AAA$9".into()),
+            ],
+            ..Default::default()
+        },
+        PersonRecord {
+            surname: "Øster".into(),
+            given_name: "Łukasz".into(),
+            affiliation: "staff".into(),
+            source: "ldap".into(),
+            ..Default::default()
+        },
+    ];
+    store
+        .write_self_indexed(|tx| {
+            for rec in &records {
+                let computed = persons::Computed::of(rec);
+                let id = persons::insert(tx, rec, now)?;
+                super::index_new_persons(tx, [(id, rec, &computed)])?;
+                let built: (String, String, String, String) = tx.query_row(
+                    "SELECT surname, given, other, ids FROM person_fts WHERE rowid = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?;
+                let view: (String, String, String, String) = tx.query_row(
+                    "SELECT surname, given, other, ids FROM person_search_doc WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?;
+                assert_eq!(built, view, "{rec:?}");
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(names(&store, "kerautret"), ["LE GOFF-MÉNEZ Anne Marie"]);
+    assert_eq!(names(&store, "04a1b2c3"), ["LE GOFF-MÉNEZ Anne Marie"]);
+}
