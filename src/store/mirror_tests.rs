@@ -189,3 +189,59 @@ fn due_dates_drive_the_system_transitions_with_actor_sync() {
         .unwrap();
     assert!(again.is_empty());
 }
+
+#[test]
+fn a_first_loads_memberships_are_written_once_each_with_their_origins_merged() {
+    let (store, _d) = temp_store();
+    let persons: Vec<PersonId> = (0..80)
+        .map(|i| upsert(&store, &rec(&format!("m{i}"), "Nom"), "h").0)
+        .collect();
+    let group = |name: &str| GroupRecord {
+        name: name.into(),
+        display_name: name.into(),
+        kind: GroupKind::Group,
+        source: "ldap".into(),
+    };
+    let (a, b) = store
+        .write(|tx| {
+            let (a, _) = upsert_group(tx, &group("g:a"), "ga", "cn=a", "1")?;
+            let (b, _) = upsert_group(tx, &group("g:b"), "gb", "cn=b", "1")?;
+            // A resumed first load: a row written before the interruption gains the new origin.
+            add_membership(tx, b, persons[0], FROM_PERSON)?;
+            Ok((a, b))
+        })
+        .unwrap();
+    let mut pending: Vec<PendingMembership> = Vec::new();
+    for (g, origin) in [(a, FROM_GROUP), (b, FROM_GROUP)] {
+        for &p in persons.iter().rev() {
+            pending.push((g as u32, p as u32, origin as u8));
+        }
+    }
+    // The same membership from both sides, in any order.
+    pending.push((a as u32, persons[5] as u32, FROM_PERSON as u8));
+    pending.push((a as u32, persons[5] as u32, FROM_PERSON as u8));
+    let written = store
+        .write_unchecked(|tx| insert_memberships(tx, &mut pending))
+        .unwrap();
+    assert_eq!(
+        written, 160,
+        "more rows than one statement takes, each once"
+    );
+    assert!(pending.is_empty());
+    let origin = |g: i64, p: PersonId| -> i64 {
+        store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT origin FROM memberships WHERE group_id = ?1 AND person_id = ?2",
+                    [g, p],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap()
+    };
+    assert_eq!(origin(a, persons[5]), FROM_GROUP | FROM_PERSON);
+    assert_eq!(origin(a, persons[6]), FROM_GROUP);
+    assert_eq!(origin(b, persons[0]), FROM_GROUP | FROM_PERSON);
+    assert_eq!(origin(b, persons[79]), FROM_GROUP);
+    assert_eq!(store.read(membership_count).unwrap(), 160);
+}

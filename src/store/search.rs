@@ -108,60 +108,76 @@ pub fn index_persons(
     Ok(())
 }
 
-/// Indexes persons that were just inserted, from their records: what `person_search_doc` would read
-/// back for them (a new row has no card yet), built here instead of by the view's SQL functions.
-/// A directory load indexes every person it adds this way.
+/// The part of a new person's search document that is not a stored column: what `person_search_doc`
+/// computes from the record (a new row has no card yet). A directory sync makes it on its reading
+/// thread, so the writer only inserts it ([`index_new_persons`]).
+#[derive(Debug, Clone, Default)]
+pub struct NewDoc {
+    /// Folded birth name, or empty.
+    other: String,
+    /// Identifier tokens: the identifier columns, then the identifier rows in key order (kind, value),
+    /// each through [`push_id_tokens`].
+    ids: String,
+}
+
+impl NewDoc {
+    pub fn of(rec: &PersonRecord) -> NewDoc {
+        let mut ids = String::new();
+        for v in [
+            &rec.uid,
+            &rec.eppn,
+            &rec.supann_etu_id,
+            &rec.supann_emp_id,
+            &rec.ine,
+            &rec.ent_login,
+            &rec.email,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            push_id_tokens(&mut ids, v);
+        }
+        let mut rows: Vec<(&str, &str)> = rec
+            .identifiers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        for (_, v) in rows {
+            push_id_tokens(&mut ids, v);
+        }
+        NewDoc {
+            other: rec
+                .birth_name
+                .as_deref()
+                .map(names::fold)
+                .unwrap_or_default(),
+            ids,
+        }
+    }
+}
+
+/// Indexes persons that were just inserted, from their computed columns and [`NewDoc`]s: the same
+/// document as the view's, without reading the rows back. A directory load indexes every person it
+/// adds this way.
 pub fn index_new_persons<'a>(
     tx: &rusqlite::Transaction<'_>,
-    persons: impl IntoIterator<Item = (PersonId, &'a PersonRecord, &'a Computed)>,
+    persons: impl IntoIterator<Item = (PersonId, &'a Computed, &'a NewDoc)>,
 ) -> Result<()> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO person_fts(rowid, surname, given, other, ids) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    let mut ids = String::new();
-    for (id, rec, computed) in persons {
-        new_person_ids(rec, &mut ids);
-        let other = rec.birth_name.as_deref().map(names::fold);
+    for (id, computed, doc) in persons {
         insert.execute(rusqlite::params![
             id,
             computed.folded_surname,
             computed.folded_given,
-            other.as_deref().unwrap_or(""),
-            ids
+            doc.other,
+            doc.ids
         ])?;
     }
     Ok(())
-}
-
-/// The `ids` column of a new person's search document, as `person_search_doc` makes it: the person's
-/// identifier columns, then the identifier rows in key order (kind, value), each through
-/// [`push_id_tokens`].
-fn new_person_ids(rec: &PersonRecord, out: &mut String) {
-    out.clear();
-    for v in [
-        &rec.uid,
-        &rec.eppn,
-        &rec.supann_etu_id,
-        &rec.supann_emp_id,
-        &rec.ine,
-        &rec.ent_login,
-        &rec.email,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        push_id_tokens(out, v);
-    }
-    let mut rows: Vec<(&str, &str)> = rec
-        .identifiers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    rows.sort_unstable();
-    rows.dedup();
-    for (_, v) in rows {
-        push_id_tokens(out, v);
-    }
 }
 
 /// One search result, as `guichet search --json` prints it.

@@ -295,8 +295,9 @@ fn a_new_persons_document_built_from_its_record_is_the_views() {
         .write_self_indexed(|tx| {
             for rec in &records {
                 let computed = persons::Computed::of(rec);
+                let doc = super::NewDoc::of(rec);
                 let id = persons::insert(tx, rec, now)?;
-                super::index_new_persons(tx, [(id, rec, &computed)])?;
+                super::index_new_persons(tx, [(id, &computed, &doc)])?;
                 let built: (String, String, String, String) = tx.query_row(
                     "SELECT surname, given, other, ids FROM person_fts WHERE rowid = ?1",
                     [id],

@@ -363,7 +363,7 @@ impl Applier {
             tx,
             added
                 .into_iter()
-                .map(|(id, at)| (id, &items[at].mapped.record, &items[at].computed)),
+                .map(|(id, at)| (id, &items[at].computed, &items[at].doc)),
         )?;
         store::search::index_persons(tx, &mut modified, true)?;
         Ok(())

@@ -9,6 +9,7 @@ use crate::directory::dn_key;
 use crate::directory::mapping::{MappedGroup, MappedPerson};
 use crate::domain::group::GroupRecord;
 use crate::store::persons::Computed;
+use crate::store::search::NewDoc;
 
 /// A mapped person entry and what the writer needs to store it.
 pub struct PersonItem {
@@ -19,6 +20,8 @@ pub struct PersonItem {
     pub mapped: MappedPerson,
     /// The record's computed columns (folded names, sort key…).
     pub computed: Computed,
+    /// The rest of its search document, should it be new.
+    pub doc: NewDoc,
 }
 
 impl PersonItem {
@@ -31,6 +34,7 @@ impl PersonItem {
             dn_key,
             digest,
             computed: Computed::of(&mapped.record),
+            doc: NewDoc::of(&mapped.record),
             mapped,
         }
     }
