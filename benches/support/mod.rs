@@ -36,12 +36,12 @@ pub fn replace_section(md: &str, name: &str, section: &str) -> String {
     let end = format!("<!-- /{name} -->");
     let block = format!("{start}\n{section}{end}\n");
     match (md.find(&start), md.find(&end)) {
-        (Some(a), Some(b)) if b > a => format!(
-            "{}{}{}",
-            &md[..a],
-            block,
-            &md[b + end.len()..].trim_start_matches('\n')
-        ),
+        (Some(a), Some(b)) if b > a => {
+            // One blank line before the next section, as written the first time.
+            let rest = md[b + end.len()..].trim_start_matches('\n');
+            let gap = if rest.is_empty() { "" } else { "\n" };
+            format!("{}{block}{gap}{rest}", &md[..a])
+        }
         _ => format!("{}\n\n{block}", md.trim_end()),
     }
 }
