@@ -375,6 +375,94 @@ fn the_report_lists_every_category() {
     }
 }
 
+/// An ENT's e-sidoc file with one pupil and one parent.
+const ENT_FILE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><FICHES_XML>\
+         <EMPRUNTEURS><EMPRUNTEUR_M>LEFÈVRE Hélène</EMPRUNTEUR_M><DATE_NAISSANCE_M>01/02/2011</DATE_NAISSANCE_M>\
+         <STATUT_M_M>Elève</STATUT_M_M><CLASSE_M>5B</CLASSE_M><COMPTE_M>OUI</COMPTE_M>\
+         <MOT_DE_PASSE_M>x</MOT_DE_PASSE_M><IDENTITE_ENT_M>id-1</IDENTITE_ENT_M></EMPRUNTEURS>\
+         <EMPRUNTEURS><EMPRUNTEUR_M>PARENT Paul</EMPRUNTEUR_M><DATE_NAISSANCE_M>01/02/1980</DATE_NAISSANCE_M>\
+         <STATUT_M_M>Parent</STATUT_M_M><COMPTE_M>OUI</COMPTE_M>\
+         <MOT_DE_PASSE_M>y</MOT_DE_PASSE_M><IDENTITE_ENT_M>id-2</IDENTITE_ENT_M></EMPRUNTEURS></FICHES_XML>";
+
+#[test]
+fn decisions_on_an_ent_file_follow_its_name_not_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (a, b) = (d.join("a"), d.join("b"));
+    for folder in [&a, &b] {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join("ent.xml"), ENT_FILE).unwrap();
+    }
+    let csv = d.join("b.csv");
+    std::fs::write(
+        &csv,
+        "Emprunteur\tStatut\tPrêts en cours\nLEFEVRE Helene\tElève\t1\n",
+    )
+    .unwrap();
+    let run = |ent: &Path, extra: &[&str]| -> Value {
+        let (e, b) = (ent.display().to_string(), csv.display().to_string());
+        let mut args = vec!["--json", "bcdi", "plan", "--ent", &e, "--borrowers", &b];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&ok(support::cli(d, &args))).unwrap()
+    };
+    let first = run(&a.join("ent.xml"), &["--no-delete"]);
+    let s = &first["suggestions"][0];
+    assert_eq!(s["reason"], "accents", "{first}");
+    let accept = format!(
+        "{}={}",
+        s["deleted"]["key"].as_str().unwrap(),
+        s["new"]["ent_id"].as_str().unwrap()
+    );
+    let accepted = run(&a.join("ent.xml"), &["--no-delete", "--accept", &accept]);
+    assert!(names_of(&accepted["new"]).is_empty(), "{accepted}");
+    // The same file opened from another folder (as the window names it): the decision holds.
+    let again = run(&b.join("ent.xml"), &["--no-delete"]);
+    assert!(names_of(&again["new"]).is_empty(), "{again}");
+    assert_eq!(again["suggestions"], accepted["suggestions"]);
+    assert_ne!(
+        again["suggestions"], first["suggestions"],
+        "the acceptance shows"
+    );
+
+    let store = guichet::store::Store::open(&d.join("guichet.db")).unwrap();
+    let (keys, plans): (Vec<String>, Vec<(String, String)>) = store
+        .read(|c| {
+            let mut k = c.prepare("SELECT uai FROM library_decisions")?;
+            let keys = k.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let mut p = c.prepare("SELECT borrowers_file, scope FROM library_plans")?;
+            let plans = p
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            Ok((keys, plans))
+        })
+        .unwrap();
+    assert_eq!(keys, ["file:ent.xml"]);
+    assert!(
+        plans
+            .iter()
+            .all(|p| p == &("b.csv".to_string(), "no-deletion".to_string())),
+        "{plans:?}"
+    );
+
+    // Decisions an earlier version kept under the typed path are found and moved to the name.
+    let legacy = format!("file:{}", d.join("c").join("old.xml").display());
+    store
+        .write(|tx| {
+            tx.execute(
+                "UPDATE library_decisions SET uai = ?1 WHERE uai = 'file:ent.xml'",
+                [&legacy],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    drop(store);
+    std::fs::create_dir_all(d.join("c")).unwrap();
+    std::fs::write(d.join("c").join("old.xml"), ENT_FILE).unwrap();
+    let moved = run(&d.join("c").join("old.xml"), &["--no-delete"]);
+    assert!(names_of(&moved["new"]).is_empty(), "{moved}");
+    assert_eq!(moved["suggestions"], accepted["suggestions"]);
+}
+
 #[test]
 fn files_alone_without_a_directory() {
     // An ENT's e-sidoc file and BCDI's list, on a desk with an empty database (no directory feed).

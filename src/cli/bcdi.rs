@@ -192,10 +192,11 @@ fn plan(env: &Env, store: &crate::store::Store, a: PlanArgs, now: Timestamp) -> 
         Some(p) => Some(read(p)?),
         None => None,
     };
+    // Named as the window names them: decisions taken on the same ENT file are shared.
     let ent_name = a
         .ent
-        .as_ref()
-        .map(|p| p.display().to_string())
+        .as_deref()
+        .map(workflow::file_label)
         .unwrap_or_default();
     let source = match (&a.uai, &ent_bytes) {
         (Some(uai), _) => EntSource::Mirror { uai, opts: &opts },
@@ -207,6 +208,19 @@ fn plan(env: &Env, store: &crate::store::Store, a: PlanArgs, now: Timestamp) -> 
     };
     let key = workflow::decisions_key(&source);
     let mut decisions: Decisions = workflow::kept_decisions(store, &key).map_err(library_err)?;
+    if let Some(path) = a
+        .ent
+        .as_deref()
+        .filter(|_| decisions == Decisions::default())
+    {
+        // Earlier versions kept an ENT file's decisions under the path typed on the command line.
+        let legacy = format!("file:{}", path.display());
+        let kept = workflow::kept_decisions(store, &legacy).map_err(library_err)?;
+        if kept != Decisions::default() {
+            workflow::keep_decisions(store, &key, &kept, now).map_err(library_err)?;
+            decisions = kept;
+        }
+    }
     let changed = !(a.pair.is_empty() && a.accept.is_empty() && a.reject.is_empty());
     for (k, v) in pairs(&a.pair)? {
         decisions.pairs.retain(|(bk, _)| bk != &k);
@@ -224,7 +238,7 @@ fn plan(env: &Env, store: &crate::store::Store, a: PlanArgs, now: Timestamp) -> 
         workflow::keep_decisions(store, &key, &decisions, now).map_err(library_err)?;
     }
     let borrowers = read(&a.borrowers)?;
-    let borrowers_name = a.borrowers.display().to_string();
+    let borrowers_name = workflow::file_label(&a.borrowers);
     let preview = workflow::preview(
         store,
         &source,
@@ -235,10 +249,7 @@ fn plan(env: &Env, store: &crate::store::Store, a: PlanArgs, now: Timestamp) -> 
         now,
     )
     .map_err(library_err)?;
-    let scope_text = a
-        .scope
-        .clone()
-        .unwrap_or_else(|| if a.no_delete { "-".into() } else { "*".into() });
+    let scope_text = workflow::scope_record(a.scope.as_deref(), a.no_delete);
     workflow::record(store, &key, &borrowers_name, &scope_text, &preview, now)
         .map_err(library_err)?;
     if let Some(dir) = &a.out_dir {

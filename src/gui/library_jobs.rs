@@ -134,10 +134,7 @@ fn read(
     path: PathBuf,
     parse: impl Fn(&[u8]) -> Result<usize, FileError>,
 ) -> Result<Loaded, String> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
+    let name = workflow::file_label(&path);
     let bytes = std::fs::read(&path).map_err(|e| ui_text::read_error(path.display(), &e))?;
     let count = parse(&bytes).map_err(|e| ui_text::file_error(&name, &e))?;
     Ok(Loaded {

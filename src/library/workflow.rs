@@ -141,7 +141,26 @@ pub struct Preview {
     pub source: String,
 }
 
-/// The key decisions are kept under: the UAI, or the ENT file's name.
+/// How a chosen file is named in the decisions' key and the plan records: its file name alone, so
+/// that the window and `guichet bcdi plan` share the decisions taken on the same ENT file wherever
+/// it is opened from.
+pub fn file_label(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The deletion scope as recorded with a plan, the same from the window and the CLI: `no-deletion`,
+/// the equation as typed, or `all`.
+pub fn scope_record(equation: Option<&str>, no_deletion: bool) -> String {
+    match (no_deletion, equation.map(str::trim)) {
+        (true, _) => "no-deletion".into(),
+        (false, Some(eq)) if !eq.is_empty() => eq.to_string(),
+        (false, _) => "all".into(),
+    }
+}
+
+/// The key decisions are kept under: the UAI, or the ENT file's name ([`file_label`]).
 pub fn decisions_key(source: &EntSource<'_>) -> String {
     match source {
         EntSource::Mirror { uai, .. } => uai.trim().to_uppercase(),
@@ -383,4 +402,21 @@ pub fn write_outputs(
         written.push(path.display().to_string());
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_and_the_cli_record_files_and_scopes_alike() {
+        let p = std::path::Path::new("/home/cdi/Téléchargements/ent 2026.xml");
+        assert_eq!(file_label(p), "ent 2026.xml");
+        assert_eq!(file_label(std::path::Path::new("ent.xml")), "ent.xml");
+        assert_eq!(scope_record(None, false), "all");
+        assert_eq!(scope_record(Some("  "), false), "all");
+        assert_eq!(scope_record(Some(" Statut=Elève "), false), "Statut=Elève");
+        assert_eq!(scope_record(Some("Statut=Elève"), true), "no-deletion");
+        assert_eq!(scope_record(None, true), "no-deletion");
+    }
 }

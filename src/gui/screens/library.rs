@@ -18,7 +18,7 @@ use crate::gui::library_jobs::{Census, LibraryDone, LibraryJob, Loaded, PreviewR
 use crate::library::bcdi::{ExportOptions, Population};
 use crate::library::reconcile::{Decisions, Scope, Verdict};
 use crate::library::text::Charset;
-use crate::library::workflow::Preview;
+use crate::library::workflow::{self, Preview};
 use crate::store::structures::StructureInfo;
 
 /// The deletion scope the screen offers first: the pupils (formats.md §6.1 R9).
@@ -234,9 +234,9 @@ impl State {
     /// The scope as recorded with the plan.
     fn scope_text(&self) -> String {
         match self.scope_kind {
-            ScopeKind::All => "all".into(),
-            ScopeKind::NoDeletion => "no-deletion".into(),
-            ScopeKind::Equation => self.equation.trim().to_string(),
+            ScopeKind::All => workflow::scope_record(None, false),
+            ScopeKind::NoDeletion => workflow::scope_record(None, true),
+            ScopeKind::Equation => workflow::scope_record(Some(&self.equation), false),
         }
     }
 
