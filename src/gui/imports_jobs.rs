@@ -109,7 +109,11 @@ pub enum ImportsDone {
         file: String,
         report: Box<ImportReport>,
     },
+    /// A job the screen waits for failed, with the section it served.
     Failed(Section, String),
+    /// The establishments list could not be read (a background reload: said in the export section,
+    /// without ending a job still running).
+    SchoolsFailed(String),
 }
 
 fn shown(path: &Path) -> String {
@@ -143,16 +147,16 @@ pub fn perform(services: &Services, job: ImportsJob) -> Done {
 
 fn run(store: &Store, job: ImportsJob) -> ImportsDone {
     let outcome = match job {
-        ImportsJob::Schools => store
-            .read(school::establishments)
-            .map(|list| {
-                let schools = list
-                    .into_iter()
-                    .filter_map(|s| s.uai.map(|uai| School { uai, name: s.name }))
-                    .collect();
-                ImportsDone::Schools(schools)
-            })
-            .map_err(|e| (Section::Export, store_err(e))),
+        ImportsJob::Schools => {
+            return match store.read(school::establishments) {
+                Ok(list) => ImportsDone::Schools(
+                    list.into_iter()
+                        .filter_map(|s| s.uai.map(|uai| School { uai, name: s.name }))
+                        .collect(),
+                ),
+                Err(e) => ImportsDone::SchoolsFailed(store_err(e)),
+            };
+        }
         ImportsJob::Export { uai, charset, path } => {
             export(store, &uai, charset, &path).map_err(|e| (Section::Export, e))
         }

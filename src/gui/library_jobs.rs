@@ -122,7 +122,11 @@ pub enum LibraryDone {
     },
     /// The paths written.
     Written(Vec<String>),
+    /// A job the screen waits for failed (it ends the busy state).
     Failed(String),
+    /// A background read failed (the establishments or the census): said, without ending the busy
+    /// state of a job still running.
+    ListFailed(String),
 }
 
 fn failed(e: &LibraryError) -> LibraryDone {
@@ -194,11 +198,11 @@ pub fn perform(services: &Services, job: LibraryJob) -> LibraryDone {
     match job {
         LibraryJob::Establishments => match services.store.read(school::establishments) {
             Ok(list) => LibraryDone::Establishments(list),
-            Err(e) => LibraryDone::Failed(ui_text::store_error(&e)),
+            Err(e) => LibraryDone::ListFailed(ui_text::store_error(&e)),
         },
         LibraryJob::Census { uai, opts } => match census(services, &uai, &opts) {
             Ok(census) => LibraryDone::Census { uai, opts, census },
-            Err(e) => failed(&e),
+            Err(e) => LibraryDone::ListFailed(ui_text::library_error(&e)),
         },
         LibraryJob::ReadEnt(path) => read(path, |b| bcdi::read_xml(b).map(|v| v.len()))
             .map_or_else(LibraryDone::Failed, LibraryDone::Ent),

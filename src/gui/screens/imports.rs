@@ -225,7 +225,18 @@ impl State {
 
     /// A job's result; returns whether the store changed (the window then reads its counts again).
     pub fn on_done(&mut self, done: ImportsDone) -> (bool, Vec<Effect>) {
-        self.busy = None;
+        // Only the end of the job the screen waits for ends its busy state: the establishments list
+        // also reloads in the background (when the screen opens), even during a long import.
+        let ended = match &done {
+            ImportsDone::Schools(_) | ImportsDone::SchoolsFailed(_) => None,
+            ImportsDone::Exported(_) => Some(Section::Export),
+            ImportsDone::Checked(_) => Some(Section::Check),
+            ImportsDone::Previewed { .. } | ImportsDone::Imported { .. } => Some(Section::Siecle),
+            ImportsDone::Failed(section, _) => Some(*section),
+        };
+        if ended.is_some() && ended == self.busy {
+            self.busy = None;
+        }
         match done {
             ImportsDone::Schools(list) => {
                 let keep = |s: &School| list.contains(s);
@@ -259,6 +270,7 @@ impl State {
                 };
                 return (true, fx);
             }
+            ImportsDone::SchoolsFailed(message) => self.error = Some((Section::Export, message)),
             ImportsDone::Failed(section, message) => {
                 // A refused SIECLE file must not leave an earlier preview ready to import.
                 if section == Section::Siecle {

@@ -521,6 +521,7 @@ impl State {
                 self.busy = false;
                 self.error = Some(message);
             }
+            LibraryDone::ListFailed(message) => self.error = Some(message),
         }
         Vec::new()
     }

@@ -245,3 +245,26 @@ fn every_format_has_a_hint_and_outcomes_are_worded() {
     });
     assert_ne!(s.outcome(&homonyms), s.outcome(&line(Outcome::NotFound)));
 }
+
+#[test]
+fn the_background_school_list_does_not_end_a_running_import() {
+    let mut s = State::new();
+    let fx = s.update(Message::Picked(Pick::OpenSiecle, Some("siecle.xml".into())));
+    assert!(matches!(job(&fx), ImportsJob::Preview(_)));
+    assert_eq!(s.busy, Some(Section::Siecle));
+    // The screen opened again meanwhile: its establishments come back before the preview.
+    s.on_done(ImportsDone::Schools(vec![school("0291234X")]));
+    s.on_done(ImportsDone::SchoolsFailed("database locked".into()));
+    assert_eq!(
+        s.busy,
+        Some(Section::Siecle),
+        "still waiting for the preview"
+    );
+    assert!(s.update(Message::LoadSiecle).is_empty(), "buttons stay off");
+    assert_eq!(s.error_of(Section::Export), Some("database locked"));
+    // Another section's failure does not end it either; its own does.
+    s.on_done(ImportsDone::Failed(Section::Check, "bad".into()));
+    assert_eq!(s.busy, Some(Section::Siecle));
+    s.on_done(ImportsDone::Failed(Section::Siecle, "dup".into()));
+    assert_eq!(s.busy, None);
+}

@@ -184,6 +184,11 @@ fn the_files_step_needs_the_list_and_a_readable_scope() {
         Pick::Borrowers,
         Some(PathBuf::from("/tmp/x.csv")),
     ));
+    assert!(s.busy);
+    // A census reload failing meanwhile is said, and the screen still waits for the file.
+    s.on_done(LibraryDone::ListFailed("database locked".into()));
+    assert!(s.busy && !s.can_advance());
+    assert_eq!(s.error.as_deref(), Some("database locked"));
     s.on_done(LibraryDone::Failed("x.csv: the file is empty".into()));
     assert!(s.borrowers.is_none() && !s.busy);
     assert_eq!(s.error.as_deref(), Some("x.csv: the file is empty"));
