@@ -24,6 +24,16 @@ fn rec(uuid: &str, surname: &str) -> PersonRecord {
     }
 }
 
+/// A directory group named `name`.
+fn ldap_group(name: &str) -> GroupRecord {
+    GroupRecord {
+        name: name.into(),
+        display_name: name.into(),
+        kind: GroupKind::Group,
+        source: "ldap".into(),
+    }
+}
+
 fn upsert(store: &Store, r: &PersonRecord, hash: &str) -> (PersonId, Outcome) {
     let key = crate::directory::dn_key(r.dn.as_deref().unwrap());
     let computed = crate::store::persons::Computed::of(r);
@@ -71,16 +81,10 @@ fn group_members_change_by_difference_and_nesting_is_flattened() {
     let ids: Vec<PersonId> = (0..5)
         .map(|i| upsert(&store, &rec(&format!("p{i}"), "Nom"), "h").0)
         .collect();
-    let group = |name: &str| GroupRecord {
-        name: name.into(),
-        display_name: name.into(),
-        kind: GroupKind::Group,
-        source: "ldap".into(),
-    };
     store
         .write(|tx| {
-            let (a, _) = upsert_group(tx, &group("a:parent"), "ga", "cn=parent", "1")?;
-            let (b, _) = upsert_group(tx, &group("a:child"), "gb", "cn=child", "1")?;
+            let (a, _) = upsert_group(tx, &ldap_group("a:parent"), "ga", "cn=parent", "1")?;
+            let (b, _) = upsert_group(tx, &ldap_group("a:child"), "gb", "cn=child", "1")?;
             assert_eq!(
                 set_group_members(tx, a, &HashSet::from([ids[0], ids[1]]))?,
                 (2, 0)
@@ -196,16 +200,10 @@ fn a_first_loads_memberships_are_written_once_each_with_their_origins_merged() {
     let persons: Vec<PersonId> = (0..80)
         .map(|i| upsert(&store, &rec(&format!("m{i}"), "Nom"), "h").0)
         .collect();
-    let group = |name: &str| GroupRecord {
-        name: name.into(),
-        display_name: name.into(),
-        kind: GroupKind::Group,
-        source: "ldap".into(),
-    };
     let (a, b) = store
         .write(|tx| {
-            let (a, _) = upsert_group(tx, &group("g:a"), "ga", "cn=a", "1")?;
-            let (b, _) = upsert_group(tx, &group("g:b"), "gb", "cn=b", "1")?;
+            let (a, _) = upsert_group(tx, &ldap_group("g:a"), "ga", "cn=a", "1")?;
+            let (b, _) = upsert_group(tx, &ldap_group("g:b"), "gb", "cn=b", "1")?;
             // A resumed first load: a row written before the interruption gains the new origin.
             add_membership(tx, b, persons[0], FROM_PERSON)?;
             Ok((a, b))
