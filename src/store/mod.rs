@@ -289,20 +289,46 @@ fn saved_statements(tx: &Transaction<'_>, key: &'static str) -> Result<Option<Ve
 
 /// Re-creates the indexes [`suspend_secondary_indexes_in`] dropped; returns whether there were any.
 pub fn restore_secondary_indexes_in(tx: &Transaction<'_>) -> Result<bool> {
+    restore_indexes(tx, |_| true)
+}
+
+/// Re-creates the suspended indexes of `tables` only, and keeps the others suspended: a first load
+/// indexes the persons as soon as they are all written, while the groups are still being read.
+pub fn restore_secondary_indexes_of(tx: &Transaction<'_>, tables: &[&str]) -> Result<bool> {
+    restore_indexes(tx, |sql| {
+        index_table(sql).is_some_and(|t| tables.iter().any(|x| x.eq_ignore_ascii_case(t)))
+    })
+}
+
+fn restore_indexes(tx: &Transaction<'_>, now: impl Fn(&str) -> bool) -> Result<bool> {
     let Some(sql) = saved_statements(tx, SUSPENDED_INDEXES)? else {
         return Ok(false);
     };
-    for statement in sql {
+    let (restore, keep): (Vec<String>, Vec<String>) = sql.into_iter().partition(|s| now(s));
+    for statement in &restore {
         let t = std::time::Instant::now();
-        tx.execute_batch(&statement)?;
+        tx.execute_batch(statement)?;
         tracing::debug!(
             ms = t.elapsed().as_millis() as u64,
             statement,
             "index restored"
         );
     }
-    tx.execute("DELETE FROM settings WHERE key = ?1", [SUSPENDED_INDEXES])?;
-    Ok(true)
+    if keep.is_empty() {
+        tx.execute("DELETE FROM settings WHERE key = ?1", [SUSPENDED_INDEXES])?;
+    } else {
+        save_statements(tx, SUSPENDED_INDEXES, &keep)?;
+    }
+    Ok(!restore.is_empty())
+}
+
+/// The table of a `CREATE INDEX name ON table(…)` statement.
+fn index_table(sql: &str) -> Option<&str> {
+    let upper = sql.to_ascii_uppercase();
+    let at = upper.find(" ON ")? + 4;
+    let rest = sql[at..].trim_start();
+    let end = rest.find(|c: char| c == '(' || c.is_whitespace())?;
+    Some(rest[..end].trim_matches('"'))
 }
 
 /// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
@@ -512,6 +538,64 @@ mod tests {
                 .read(|c| search::search(c, "dupre", 5))
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    fn index_names(store: &Store) -> Vec<String> {
+        store
+            .read(|c| {
+                let mut s = c.prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+                )?;
+                let rows = s.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<std::result::Result<_, _>>()?)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn suspended_indexes_come_back_table_by_table_and_at_the_next_open() {
+        let (store, _dir) = test_util::temp_store();
+        let all = index_names(&store);
+        store.write(suspend_secondary_indexes_in).unwrap();
+        let suspended = index_names(&store);
+        for gone in [
+            "persons_sort",
+            "persons_dn_key",
+            "person_identifiers_value",
+            "memberships_person",
+        ] {
+            assert!(!suspended.iter().any(|n| n == gone), "{gone} still there");
+        }
+        let persons = ["persons", "person_identifiers"];
+        assert!(
+            store
+                .write(|tx| restore_secondary_indexes_of(tx, &persons))
+                .unwrap()
+        );
+        let partly = index_names(&store);
+        assert!(partly.iter().any(|n| n == "persons_sort"));
+        assert!(partly.iter().any(|n| n == "person_identifiers_value"));
+        assert!(!partly.iter().any(|n| n == "memberships_person"));
+        // Nothing more of those tables to restore; the rest comes back when the store opens again
+        // (an interrupted load).
+        assert!(
+            !store
+                .write(|tx| restore_secondary_indexes_of(tx, &["persons"]))
+                .unwrap()
+        );
+        let path = store.path().to_path_buf();
+        drop(store);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(index_names(&again), all);
+        assert!(!again.write(restore_secondary_indexes_in).unwrap());
+        assert_eq!(
+            index_table("CREATE INDEX x ON \"persons\"(a, b)"),
+            Some("persons")
+        );
+        assert_eq!(
+            index_table("create index x on memberships (person_id)"),
+            Some("memberships")
         );
     }
 

@@ -88,6 +88,9 @@ pub struct Applier {
     /// A first load into a mirror no earlier load wrote to: every person read is new, so the batches
     /// insert without looking the entry up first.
     fresh: bool,
+    /// First load: the id of each person written, in the order they came (the reading side names a
+    /// group's members by that order, see `GroupItem::member_ordinals`).
+    by_ordinal: Vec<PersonId>,
     memberships: usize,
 }
 
@@ -105,6 +108,7 @@ impl Applier {
             pending_children: Vec::new(),
             pending_memberships: Vec::new(),
             fresh: false,
+            by_ordinal: Vec::new(),
             memberships: 0,
         }
     }
@@ -177,6 +181,12 @@ impl Applier {
             Msg::Done { kind, by_absence } => {
                 tracing::debug!(?kind, "sync: search applied");
                 self.kind(kind).by_absence = by_absence;
+                if kind == Kind::People && self.opts.first_load {
+                    // Every person is written: their indexes are built now, while the reading side
+                    // reads the groups ahead (`search::Context::first_load`), instead of at the end.
+                    store::restore_secondary_indexes_of(tx, &["persons", "person_identifiers"])?;
+                    tracing::debug!("sync: person indexes restored");
+                }
             }
             Msg::Finish(_) => unreachable!("Finish is handled by run"),
         }
@@ -301,6 +311,9 @@ impl Applier {
                 Some(id) => (id, Outcome::Added),
                 None => mirror::upsert_person(tx, &m.record, structure, facts, now)?,
             };
+            if self.opts.first_load {
+                self.by_ordinal.push(id);
+            }
             self.kind(Kind::People).seen.insert(item.uuid.clone());
             match outcome {
                 Outcome::Unchanged => continue,
@@ -370,7 +383,7 @@ impl Applier {
     }
 
     fn groups(&mut self, tx: &Transaction<'_>, items: Vec<GroupItem>) -> store::Result<()> {
-        if self.person_index.is_none() && self.opts.bulk {
+        if self.person_index.is_none() && self.opts.bulk && !self.opts.first_load {
             let mut index = DnIndex::new();
             mirror::each_person_dn(tx, |key, id| index.insert(key, id))?;
             self.person_index = Some(index);
@@ -384,7 +397,11 @@ impl Applier {
                 continue;
             }
             self.report.groups += 1;
-            let mut persons = HashSet::new();
+            let mut persons: HashSet<PersonId> = item
+                .member_ordinals
+                .iter()
+                .filter_map(|&n| self.by_ordinal.get(n as usize).copied())
+                .collect();
             let mut others = Vec::new();
             for k in item.members {
                 let found = match &self.person_index {

@@ -5,6 +5,7 @@ use std::hash::{Hash, Hasher};
 
 use sha2::{Digest, Sha256};
 
+use super::ids::DnIndex;
 use crate::directory::dn_key;
 use crate::directory::mapping::{MappedGroup, MappedPerson};
 use crate::domain::group::GroupRecord;
@@ -56,7 +57,11 @@ pub struct GroupItem {
     pub uuid: String,
     pub dn_key: String,
     pub record: GroupRecord,
+    /// Members' DN keys (in a first load, those that are not persons of this load).
     pub members: Vec<String>,
+    /// First load: the members that are persons of this load, by the order they were sent in
+    /// ([`GroupItem::resolve`]).
+    pub member_ordinals: Vec<u32>,
     /// Digest of the record and members (`groups.sync_hash`).
     pub hash: String,
 }
@@ -70,8 +75,24 @@ impl GroupItem {
             dn_key: dn_key(&mapped.dn),
             record: mapped.record,
             members,
+            member_ordinals: Vec::new(),
             hash,
         }
+    }
+
+    /// Moves the members found in `people` (DN key → order of the person in this load) to
+    /// `member_ordinals`: four bytes each instead of their DN, so a first load can read the groups
+    /// ahead of the writer.
+    pub fn resolve(&mut self, people: &DnIndex) {
+        self.members
+            .retain(|k| match people.get(k).map(u32::try_from) {
+                Some(Ok(n)) => {
+                    self.member_ordinals.push(n);
+                    false
+                }
+                _ => true,
+            });
+        self.members.shrink_to_fit();
     }
 }
 

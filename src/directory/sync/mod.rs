@@ -292,6 +292,7 @@ fn run_inner(
             cancel,
             started,
             expected: (expected > 0).then_some(expected),
+            first_load,
         };
         let cookies: Vec<Option<Vec<u8>>> = states
             .iter()

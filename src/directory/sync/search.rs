@@ -1,8 +1,9 @@
 //! The reading side of a sync: searches each base (RFC 4533 refreshOnly, or a paged search), maps the
 //! entries and hands them to the writer in batches. Facts: reference crates.md §3.2–3.3.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::Instant;
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
@@ -14,6 +15,7 @@ use ldap3::controls::{
 use ldap3::{Ldap, Scope};
 
 use super::apply::{Finish, Msg};
+use super::ids::DnIndex;
 use super::items::{GroupItem, PersonItem};
 use super::{Kind, Mode, Phase, Plan, Progress};
 use crate::directory::client::{self, DirError};
@@ -32,6 +34,9 @@ pub struct Context<'a> {
     pub cancel: &'a AtomicBool,
     pub started: Instant,
     pub expected: Option<u64>,
+    /// A first load: groups name their members by the order of the persons sent
+    /// ([`GroupItem::member_ordinals`]), and the reading of the groups does not wait for the writer.
+    pub first_load: bool,
 }
 
 /// The writer has stopped (it reports why); the reading side just ends.
@@ -41,6 +46,13 @@ struct Reader<'a> {
     ctx: Context<'a>,
     seen: u64,
     skipped: Vec<String>,
+    /// First load: the persons sent so far by DN key, with their order (see [`Context::first_load`]).
+    people: Option<DnIndex>,
+    persons_sent: i64,
+    /// Messages the writer could not take yet while the groups are read without waiting for it.
+    backlog: VecDeque<Msg>,
+    /// Whether sending goes to the backlog instead of waiting when the channel is full.
+    buffering: bool,
 }
 
 pub async fn fetch(
@@ -61,16 +73,24 @@ pub async fn fetch(
     } else {
         Mode::Fallback
     };
+    let people = ctx.first_load.then(DnIndex::new);
     let mut reader = Reader {
         ctx,
         seen: 0,
         skipped: Vec::new(),
+        people,
+        persons_sent: 0,
+        backlog: VecDeque::new(),
+        buffering: false,
     };
     let mut states = Vec::new();
     for (kind, cookie) in kinds.iter().copied().zip(cookies) {
         let Some((base, filter)) = plan.search_of(kind) else {
             continue;
         };
+        // A first load reads the groups while the writer indexes the persons (their members are
+        // small numbers by then, so the messages waiting take little memory).
+        reader.buffering = reader.people.is_some() && kind == Kind::Groups;
         let attrs = plan.attrs(kind);
         let is_watermark = cookie.as_deref().is_some_and(|c| c.starts_with(WATERMARK));
         let result = if content_sync {
@@ -104,8 +124,9 @@ pub async fn fetch(
     }
     let _ = ldap.unbind().await;
     reader.progress(Phase::Finishing);
+    reader.buffering = false;
     let skipped = std::mem::take(&mut reader.skipped);
-    let _ = reader.ctx.tx.send(Msg::Finish(Finish {
+    let _ = reader.send(Msg::Finish(Finish {
         mode,
         states,
         skipped,
@@ -173,8 +194,27 @@ fn phase_of(kind: Kind) -> Phase {
 }
 
 impl Reader<'_> {
-    fn send(&self, msg: Msg) -> Result<(), WriterGone> {
-        self.ctx.tx.send(msg).map_err(|_| WriterGone)
+    /// Hands a message to the writer, in order: waits while its channel is full, unless buffering
+    /// (then the message waits in the backlog, and the reading goes on).
+    fn send(&mut self, msg: Msg) -> Result<(), WriterGone> {
+        if !self.buffering {
+            for waiting in self.backlog.drain(..) {
+                self.ctx.tx.send(waiting).map_err(|_| WriterGone)?;
+            }
+            return self.ctx.tx.send(msg).map_err(|_| WriterGone);
+        }
+        self.backlog.push_back(msg);
+        while let Some(next) = self.backlog.pop_front() {
+            match self.ctx.tx.try_send(next) {
+                Ok(()) => {}
+                Err(TrySendError::Full(next)) => {
+                    self.backlog.push_front(next);
+                    break;
+                }
+                Err(TrySendError::Disconnected(_)) => return Err(WriterGone),
+            }
+        }
+        Ok(())
     }
 
     fn progress(&self, phase: Phase) {
@@ -210,11 +250,24 @@ impl Reader<'_> {
                 .err(),
             Batch::Persons(v) => mapping
                 .map_person(&entry)
-                .map(|m| v.push(PersonItem::new(uuid.clone(), m)))
+                .map(|m| {
+                    let item = PersonItem::new(uuid.clone(), m);
+                    if let Some(people) = &mut self.people {
+                        people.insert(&item.dn_key, self.persons_sent);
+                    }
+                    self.persons_sent += 1;
+                    v.push(item)
+                })
                 .err(),
             Batch::Groups(v) => mapping
                 .map_group(&entry)
-                .map(|m| v.push(GroupItem::new(uuid.clone(), m)))
+                .map(|m| {
+                    let mut item = GroupItem::new(uuid.clone(), m);
+                    if let Some(people) = &self.people {
+                        item.resolve(people);
+                    }
+                    v.push(item)
+                })
                 .err(),
         };
         if let Some(e) = failed {
