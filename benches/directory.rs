@@ -245,9 +245,10 @@ fn main() {
         "| peak memory of the incremental sync | {inc_mb:.0} MB | — | — |\n\n"
     ));
     section.push_str(&format!(
-        "The end of the full sync, once the reading is over (one core busy): {}. A first load writes its \
-         memberships in a transaction of their own, in key order and without foreign-key checks; the search \
-         index is written by each batch while reading, not rebuilt at the end.\n\n",
+        "The end of the full sync, once the reading is over (one core busy): {}. A first load builds the \
+         persons' indexes while the groups are read, writes its memberships in a transaction of their own, in \
+         key order and without foreign-key checks, and re-creates the memberships' index; the search index is \
+         written by each batch while reading, not rebuilt at the end.\n\n",
         finish_steps(&full_log)
     ));
     if let (Some(reader), Some(writer)) = (

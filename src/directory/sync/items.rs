@@ -162,6 +162,24 @@ mod tests {
     }
 
     #[test]
+    fn a_first_load_names_person_members_by_their_order_and_keeps_the_others() {
+        let mut people = DnIndex::new();
+        people.insert(&dn_key("uid=a,dc=x"), 0);
+        people.insert(&dn_key("uid=b,dc=x"), 7);
+        let mut g = GroupItem::new(
+            "u".into(),
+            group(&["uid=b,dc=x", "cn=nested,ou=groups,dc=x", "UID=A,dc=x"]),
+        );
+        let hash = g.hash.clone();
+        g.resolve(&people);
+        let mut ordinals = g.member_ordinals.clone();
+        ordinals.sort_unstable();
+        assert_eq!(ordinals, [0, 7]);
+        assert_eq!(g.members, [dn_key("cn=nested,ou=groups,dc=x")]);
+        assert_eq!(g.hash, hash, "the digest is of every member");
+    }
+
+    #[test]
     fn a_person_digest_follows_the_entry_and_its_structure() {
         let mut m = MappedPerson::default();
         m.record.surname = "Dupont".into();
