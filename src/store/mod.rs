@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod campaign;
 pub mod cards;
+pub mod checkpoint;
 pub mod counts;
 pub mod due_dates;
 pub mod encoding;

@@ -92,6 +92,8 @@ pub struct Applier {
     /// group's members by that order, see `GroupItem::member_ordinals`).
     by_ordinal: Vec<PersonId>,
     memberships: usize,
+    /// A load's checkpoints, done on a thread of their own until the last one.
+    checkpoints: Option<store::checkpoint::BackgroundCheckpoint>,
 }
 
 impl Applier {
@@ -110,6 +112,7 @@ impl Applier {
             fresh: false,
             by_ordinal: Vec::new(),
             memberships: 0,
+            checkpoints: None,
         }
     }
 
@@ -120,6 +123,9 @@ impl Applier {
     pub fn run(mut self, rx: std::sync::mpsc::Receiver<Msg>) -> Result<Option<Report>, DirError> {
         if self.opts.first_load {
             self.fresh = self.store.write(mirror::begin_first_load)?;
+        }
+        if self.opts.bulk {
+            self.checkpoints = Some(self.store.background_checkpoint()?);
         }
         let mut next = rx.recv().ok();
         while let Some(msg) = next.take() {
@@ -229,6 +235,7 @@ impl Applier {
         }
         store.write(|tx| self.finish(tx, f, &gone, now, step))?;
         if self.opts.bulk {
+            self.checkpoints = None;
             self.store.checkpoint()?;
             tracing::debug!("sync: checkpoint done");
         }
