@@ -256,3 +256,37 @@ fn config_get_set_and_secrets_refused() {
     let out = support::cli(dir.path(), &["secret", "set", "nope"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn person_add_reads_the_birth_date_like_the_desk_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |date: &str| {
+        support::cli(
+            dir.path(),
+            &[
+                "person",
+                "add",
+                "--surname",
+                "Dupré",
+                "--given-name",
+                "Hélène",
+                "--birth-date",
+                date,
+                "--json",
+            ],
+        )
+    };
+    let bad = add("31/02/2010");
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("31/02/2010") && err.contains("not a date"),
+        "{err}"
+    );
+    let first = json_lines(&add("03/02/2010"));
+    assert_eq!(first[0]["existing"], false);
+    // The same person again, the date written the other way: found, not recorded twice.
+    let again = json_lines(&add(" 2010-02-03 "));
+    assert_eq!(again[0]["existing"], true, "{again:?}");
+    assert_eq!(again[0]["person_id"], first[0]["person_id"]);
+}

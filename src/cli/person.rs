@@ -6,7 +6,6 @@ use clap::{Args, Subcommand};
 use jiff::Timestamp;
 
 use super::{CliResult, Env, Failure};
-use crate::directory::mapping::values::parse_date;
 use crate::store::guests::{self, GuestInput, GuestKind};
 use crate::{fl, ui_text};
 
@@ -39,18 +38,8 @@ pub fn run(env: &Env, cmd: PersonCommand) -> CliResult {
     let PersonCommand::Add(a) = cmd;
     let kind = GuestKind::parse(&a.kind)
         .ok_or_else(|| Failure(fl!("cli-person-bad-kind", value = a.kind.clone())))?;
-    let birth_date = match a
-        .birth_date
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => Some(
-            parse_date(s)
-                .ok_or_else(|| Failure(fl!("cli-person-bad-date", value = s.to_string())))?,
-        ),
-        None => None,
-    };
+    let birth_date =
+        ui_text::typed_birth_date(a.birth_date.as_deref().unwrap_or("")).map_err(Failure)?;
     let input = GuestInput {
         surname: a.surname,
         given_name: a.given_name,

@@ -4,6 +4,18 @@ use crate::domain::sdet::SdetError;
 use crate::fl;
 use crate::store::guests::{Captured, GuestError, GuestKind};
 
+/// A birth date as typed at the desk or on the command line (the directory's forms: dd/mm/yyyy,
+/// YYYY-MM-DD, YYYYMMDD…): `None` when left empty, else the date or the message to show.
+pub fn typed_birth_date(text: &str) -> Result<Option<jiff::civil::Date>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    crate::directory::mapping::values::parse_date(text)
+        .map(Some)
+        .ok_or_else(|| fl!("cli-person-bad-date", value = text.to_string()))
+}
+
 pub fn guest_kind(k: GuestKind) -> String {
     match k {
         GuestKind::Guest => fl!("guest-kind-guest"),

@@ -4,7 +4,6 @@
 use iced::widget::{Column, button, row, text, text_input};
 use iced::{Alignment, Element, Length};
 
-use crate::directory::mapping::values::parse_date;
 use crate::fl;
 use crate::gui::widgets::banner::notice;
 use crate::store::guests::{GuestInput, GuestKind};
@@ -66,15 +65,7 @@ impl State {
         if self.given.trim().is_empty() {
             return Err(fl!("guest-err-given"));
         }
-        let birth = self.birth.trim();
-        let birth_date = if birth.is_empty() {
-            None
-        } else {
-            Some(
-                parse_date(birth)
-                    .ok_or_else(|| fl!("cli-person-bad-date", value = birth.to_string()))?,
-            )
-        };
+        let birth_date = ui_text::typed_birth_date(&self.birth)?;
         Ok(GuestInput {
             surname: self.surname.trim().to_string(),
             given_name: self.given.trim().to_string(),
