@@ -8,7 +8,7 @@ use jiff::Timestamp;
 
 use super::{CliResult, Env, Failure};
 use crate::library::siecle;
-use crate::{fl, ui_text};
+use crate::ui_text;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -30,20 +30,7 @@ pub fn run(env: &Env, cmd: ImportCommand) -> CliResult {
         env.emit(&serde_json::to_value(&report).map_err(|e| Failure(e.to_string()))?);
         return Ok(());
     }
-    let departed: usize = report.left.len() + report.absent.len();
-    println!(
-        "{}",
-        fl!(
-            "cli-siecle-imported",
-            file = name,
-            uai = report.uai.clone(),
-            added = report.added.len(),
-            updated = report.updated.len(),
-            left = departed,
-            directory = report.in_directory.len(),
-            skipped = report.skipped.len()
-        )
-    );
+    println!("{}", ui_text::siecle_imported(&name, &report));
     for s in &report.skipped {
         println!("{}", ui_text::siecle_skipped(s));
     }

@@ -206,6 +206,20 @@ pub fn plan_summary(p: &crate::library::workflow::Preview) -> Vec<String> {
     out
 }
 
+/// "FILE imported into UAI: N added, …": the summary of a SIECLE import, in the window and the CLI.
+pub fn siecle_imported(file: &str, report: &crate::library::siecle::ImportReport) -> String {
+    fl!(
+        "cli-siecle-imported",
+        file = file.to_string(),
+        uai = report.uai.clone(),
+        added = report.added.len(),
+        updated = report.updated.len(),
+        left = (report.left.len() + report.absent.len()),
+        directory = report.in_directory.len(),
+        skipped = report.skipped.len()
+    )
+}
+
 /// A SIECLE pupil left out of the import, with its line and the reason.
 pub fn siecle_skipped(s: &crate::library::siecle::Skipped) -> String {
     use crate::library::siecle::SkipReason;

@@ -419,21 +419,8 @@ impl State {
             col = col.push(section(facts));
         }
         if let Some((file, report)) = &self.imported {
-            let departed = report.left.len() + report.absent.len();
             let done = column![
-                notice(
-                    fl!(
-                        "cli-siecle-imported",
-                        file = file.clone(),
-                        uai = report.uai.clone(),
-                        added = report.added.len(),
-                        updated = report.updated.len(),
-                        left = departed,
-                        directory = report.in_directory.len(),
-                        skipped = report.skipped.len()
-                    ),
-                    false
-                ),
+                notice(crate::ui_text::siecle_imported(file, report), false),
                 text(fl!("imports-report-title")).size(15),
                 report_view(report),
             ]
