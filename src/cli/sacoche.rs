@@ -83,22 +83,10 @@ fn export(env: &Env, store: &Store, uai: &str, out: &Path, encoding: &str) -> Cl
     }
     println!(
         "{}",
-        fl!(
-            "cli-sacoche-exported",
-            file = shown(out),
-            rows = csv.rows,
-            left_out = csv.left_out.len()
-        )
+        ui_text::sacoche_exported(&shown(out), csv.rows, csv.left_out.len())
     );
     if !unmappable.is_empty() {
-        eprintln!(
-            "{}",
-            fl!(
-                "cli-sacoche-unmappable",
-                chars = unmappable,
-                charset = charset.label()
-            )
-        );
+        eprintln!("{}", ui_text::sacoche_unmappable(&unmappable, charset));
     }
     Ok(())
 }
@@ -129,17 +117,7 @@ fn check(env: &Env, store: &Store, format: &str, file: &Path, uai: Option<String
         env.emit(&serde_json::to_value(&report).map_err(|e| Failure(e.to_string()))?);
         return Ok(());
     }
-    println!(
-        "{}",
-        fl!(
-            "cli-sacoche-checked",
-            file = name,
-            modified = report.counts.modified,
-            problems = report.counts.problems,
-            unchanged = report.counts.unchanged,
-            skipped = report.counts.skipped
-        )
-    );
+    println!("{}", ui_text::sacoche_checked(&name, &report.counts));
     for l in report.problems.iter().chain(&report.modified) {
         println!("{}", line_text(l));
     }

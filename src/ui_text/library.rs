@@ -206,6 +206,38 @@ pub fn plan_summary(p: &crate::library::workflow::Preview) -> Vec<String> {
     out
 }
 
+/// "N persons written to FILE (M left out)": the summary of a SACoche ITOP export, in the window and
+/// the CLI.
+pub fn sacoche_exported(file: &str, rows: usize, left_out: usize) -> String {
+    fl!(
+        "cli-sacoche-exported",
+        file = file.to_string(),
+        rows = rows,
+        left_out = left_out
+    )
+}
+
+/// The characters the chosen encoding cannot write, replaced in an export.
+pub fn sacoche_unmappable(chars: &str, charset: crate::library::text::Charset) -> String {
+    fl!(
+        "cli-sacoche-unmappable",
+        chars = chars.to_string(),
+        charset = charset.label()
+    )
+}
+
+/// The summary of a SACoche file checked against the directory, in the window and the CLI.
+pub fn sacoche_checked(file: &str, counts: &crate::library::sacoche::Counts) -> String {
+    fl!(
+        "cli-sacoche-checked",
+        file = file.to_string(),
+        modified = counts.modified,
+        problems = counts.problems,
+        unchanged = counts.unchanged,
+        skipped = counts.skipped
+    )
+}
+
 /// "FILE imported into UAI: N added, …": the summary of a SIECLE import, in the window and the CLI.
 pub fn siecle_imported(file: &str, report: &crate::library::siecle::ImportReport) -> String {
     fl!(

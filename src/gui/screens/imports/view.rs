@@ -196,21 +196,12 @@ impl State {
         let mut col = column![section(form)].spacing(12);
         if let Some(e) = &self.exported {
             col = col.push(notice(
-                fl!(
-                    "cli-sacoche-exported",
-                    file = e.file.clone(),
-                    rows = e.rows,
-                    left_out = e.left_out.len()
-                ),
+                crate::ui_text::sacoche_exported(&e.file, e.rows, e.left_out.len()),
                 false,
             ));
             if !e.unmappable.is_empty() {
                 col = col.push(notice(
-                    fl!(
-                        "cli-sacoche-unmappable",
-                        chars = e.unmappable.clone(),
-                        charset = e.charset.label()
-                    ),
+                    crate::ui_text::sacoche_unmappable(&e.unmappable, e.charset),
                     true,
                 ));
             }
@@ -268,14 +259,7 @@ impl State {
         let r = &c.report;
         let mut summary = column![
             notice(
-                fl!(
-                    "cli-sacoche-checked",
-                    file = c.file.clone(),
-                    modified = r.counts.modified,
-                    problems = r.counts.problems,
-                    unchanged = r.counts.unchanged,
-                    skipped = r.counts.skipped
-                ),
+                crate::ui_text::sacoche_checked(&c.file, &r.counts),
                 r.counts.problems > 0
             ),
             muted(fl!(
