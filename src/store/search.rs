@@ -66,22 +66,20 @@ pub(crate) fn rebuild_index(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// One search document, written by [`index_persons`] and [`index_new_persons`].
+const INSERT_DOC: &str =
+    "INSERT INTO person_fts(rowid, surname, given, other, ids) VALUES (?1, ?2, ?3, ?4, ?5)";
+
 /// Brings the index up to date for `ids`, persons whose search document changed without the triggers
-/// ([`super::Store::write_self_indexed`]). `replace`: some may be indexed already (changed
-/// persons, not only new ones). Runs of consecutive ids (a load's new persons) are indexed with one
-/// statement each.
-pub fn index_persons(
-    tx: &rusqlite::Transaction<'_>,
-    ids: &mut Vec<PersonId>,
-    replace: bool,
-) -> Result<()> {
+/// ([`super::Store::write_self_indexed`]): each one's old document, if any, is replaced by the view's.
+/// Runs of consecutive ids are read with one statement each. (New persons of a directory load go
+/// through [`index_new_persons`].)
+pub fn index_persons(tx: &rusqlite::Transaction<'_>, ids: &mut Vec<PersonId>) -> Result<()> {
     ids.sort_unstable();
     ids.dedup();
-    if replace {
-        let mut delete = tx.prepare_cached("DELETE FROM person_fts WHERE rowid = ?1")?;
-        for id in ids.iter() {
-            delete.execute([id])?;
-        }
+    let mut delete = tx.prepare_cached("DELETE FROM person_fts WHERE rowid = ?1")?;
+    for id in ids.iter() {
+        delete.execute([id])?;
     }
     // Documents read a run at a time, written one row at a time: an `INSERT … SELECT` into the index
     // would open a statement savepoint, and FTS5 writes its pending terms out as a new segment at each
@@ -89,9 +87,7 @@ pub fn index_persons(
     let mut docs = tx.prepare_cached(
         "SELECT id, surname, given, other, ids FROM person_search_doc WHERE id BETWEEN ?1 AND ?2",
     )?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO person_fts(rowid, surname, given, other, ids) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut insert = tx.prepare_cached(INSERT_DOC)?;
     let mut i = 0;
     while i < ids.len() {
         let first = ids[i];
@@ -165,9 +161,7 @@ pub fn index_new_persons<'a>(
     tx: &rusqlite::Transaction<'_>,
     persons: impl IntoIterator<Item = (PersonId, &'a Computed, &'a NewDoc)>,
 ) -> Result<()> {
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO person_fts(rowid, surname, given, other, ids) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut insert = tx.prepare_cached(INSERT_DOC)?;
     for (id, computed, doc) in persons {
         insert.execute(rusqlite::params![
             id,

@@ -218,7 +218,7 @@ fn a_self_indexed_write_goes_without_the_triggers_for_its_own_transaction_only()
                 "the triggers fired in a self-indexed transaction"
             );
             // Two runs of ids: [a, b] and [c] (b + 1 is skipped on purpose).
-            super::index_persons(tx, &mut vec![c, a, b, a], false)?;
+            super::index_persons(tx, &mut vec![c, a, b, a])?;
             Ok(vec![a, b, c])
         })
         .unwrap();
@@ -237,7 +237,7 @@ fn a_self_indexed_write_goes_without_the_triggers_for_its_own_transaction_only()
                 "UPDATE persons SET eppn = 'anne.q@univ.fr' WHERE id = ?1",
                 [ids[0]],
             )?;
-            super::index_persons(tx, &mut vec![ids[0]], true)
+            super::index_persons(tx, &mut vec![ids[0]])
         })
         .unwrap();
     assert_eq!(names(&store, "anne.q@univ.fr"), ["QUESSOY Anne"]);

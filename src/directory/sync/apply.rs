@@ -385,7 +385,7 @@ impl Applier {
                 .into_iter()
                 .map(|(id, at)| (id, &items[at].computed, &items[at].doc)),
         )?;
-        store::search::index_persons(tx, &mut modified, true)?;
+        store::search::index_persons(tx, &mut modified)?;
         Ok(())
     }
 
