@@ -14,6 +14,7 @@ pub mod encoding;
 pub mod group_tree;
 pub mod groups;
 pub mod guests;
+mod indexes;
 pub mod library;
 pub mod mirror;
 pub mod outbox;
@@ -27,6 +28,10 @@ pub mod settings;
 pub mod siecle;
 pub mod structures;
 pub mod sync_state;
+
+pub use indexes::{
+    restore_secondary_indexes_in, restore_secondary_indexes_of, suspend_secondary_indexes_in,
+};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -142,10 +147,7 @@ impl Store {
     /// Runs `f` in one write transaction on the single writer connection; commits if `f` succeeds.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        commit(&mut conn, f)
     }
 
     /// Like [`Store::write`] with foreign keys unchecked in this one transaction (SQLite only turns them
@@ -155,12 +157,7 @@ impl Store {
     pub fn write_unchecked<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.inner.writer.lock().map_err(|_| StoreError::Poisoned)?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let out: Result<T> = (|| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })();
+        let out = commit(&mut conn, f);
         let back = conn.pragma_update(None, "foreign_keys", "ON");
         let out = out?;
         back?;
@@ -233,103 +230,12 @@ impl Store {
     }
 }
 
-/// Settings key holding the SQL of the secondary indexes dropped for a first load.
-const SUSPENDED_INDEXES: &str = "index.suspended_indexes";
-
-/// Tables whose secondary (non-unique) indexes a first directory load drops and re-creates at the end:
-/// building an index once from sorted rows is much faster than keeping it up to date row by row.
-const BULK_INDEXED_TABLES: [&str; 3] = ["persons", "person_identifiers", "memberships"];
-
-/// Drops the secondary indexes of [`BULK_INDEXED_TABLES`] and records their SQL, in the caller's
-/// transaction; an interrupted load gets them back at the next `Store::open`. Unique indexes stay (they
-/// are constraints). Does nothing when already suspended.
-pub fn suspend_secondary_indexes_in(tx: &Transaction<'_>) -> Result<()> {
-    if settings::get(tx, SUSPENDED_INDEXES)?.is_some() {
-        return Ok(());
-    }
-    let indexes: Vec<(String, String)> = {
-        let marks = vec!["?"; BULK_INDEXED_TABLES.len()].join(", ");
-        let mut stmt = tx.prepare(&format!(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks}) ORDER BY name"
-        ))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(BULK_INDEXED_TABLES), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-        rows.collect::<std::result::Result<_, _>>()?
-    };
-    for (name, _) in &indexes {
-        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-    }
-    let sql: Vec<&str> = indexes.iter().map(|(_, s)| s.as_str()).collect();
-    save_statements(tx, SUSPENDED_INDEXES, &sql)
-}
-
-/// Records SQL statements to run later under a settings key (JSON list).
-fn save_statements(tx: &Transaction<'_>, key: &str, sql: &[impl AsRef<str>]) -> Result<()> {
-    let list: Vec<&str> = sql.iter().map(AsRef::as_ref).collect();
-    let json = serde_json::to_string(&list).map_err(|e| StoreError::BadValue {
-        column: "settings.value",
-        value: e.to_string(),
-    })?;
-    settings::set(tx, key, &json)
-}
-
-/// The statements [`save_statements`] recorded under `key`, if any.
-fn saved_statements(tx: &Transaction<'_>, key: &'static str) -> Result<Option<Vec<String>>> {
-    let Some(json) = settings::get(tx, key)? else {
-        return Ok(None);
-    };
-    serde_json::from_str(&json)
-        .map(Some)
-        .map_err(|_| StoreError::BadValue {
-            column: "settings.value",
-            value: key.to_string(),
-        })
-}
-
-/// Re-creates the indexes [`suspend_secondary_indexes_in`] dropped; returns whether there were any.
-pub fn restore_secondary_indexes_in(tx: &Transaction<'_>) -> Result<bool> {
-    restore_indexes(tx, |_| true)
-}
-
-/// Re-creates the suspended indexes of `tables` only, and keeps the others suspended: a first load
-/// indexes the persons as soon as they are all written, while the groups are still being read.
-pub fn restore_secondary_indexes_of(tx: &Transaction<'_>, tables: &[&str]) -> Result<bool> {
-    restore_indexes(tx, |sql| {
-        index_table(sql).is_some_and(|t| tables.iter().any(|x| x.eq_ignore_ascii_case(t)))
-    })
-}
-
-fn restore_indexes(tx: &Transaction<'_>, now: impl Fn(&str) -> bool) -> Result<bool> {
-    let Some(sql) = saved_statements(tx, SUSPENDED_INDEXES)? else {
-        return Ok(false);
-    };
-    let (restore, keep): (Vec<String>, Vec<String>) = sql.into_iter().partition(|s| now(s));
-    for statement in &restore {
-        let t = std::time::Instant::now();
-        tx.execute_batch(statement)?;
-        tracing::debug!(
-            ms = t.elapsed().as_millis() as u64,
-            statement,
-            "index restored"
-        );
-    }
-    if keep.is_empty() {
-        tx.execute("DELETE FROM settings WHERE key = ?1", [SUSPENDED_INDEXES])?;
-    } else {
-        save_statements(tx, SUSPENDED_INDEXES, &keep)?;
-    }
-    Ok(!restore.is_empty())
-}
-
-/// The table of a `CREATE INDEX name ON table(…)` statement.
-fn index_table(sql: &str) -> Option<&str> {
-    let upper = sql.to_ascii_uppercase();
-    let at = upper.find(" ON ")? + 4;
-    let rest = sql[at..].trim_start();
-    let end = rest.find(|c: char| c == '(' || c.is_whitespace())?;
-    Some(rest[..end].trim_matches('"'))
+/// One immediate write transaction on `conn`, committed if `f` succeeds.
+fn commit<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
 }
 
 /// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
@@ -539,64 +445,6 @@ mod tests {
                 .read(|c| search::search(c, "dupre", 5))
                 .unwrap()
                 .is_empty()
-        );
-    }
-
-    fn index_names(store: &Store) -> Vec<String> {
-        store
-            .read(|c| {
-                let mut s = c.prepare(
-                    "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
-                )?;
-                let rows = s.query_map([], |r| r.get(0))?;
-                Ok(rows.collect::<std::result::Result<_, _>>()?)
-            })
-            .unwrap()
-    }
-
-    #[test]
-    fn suspended_indexes_come_back_table_by_table_and_at_the_next_open() {
-        let (store, _dir) = test_util::temp_store();
-        let all = index_names(&store);
-        store.write(suspend_secondary_indexes_in).unwrap();
-        let suspended = index_names(&store);
-        for gone in [
-            "persons_sort",
-            "persons_dn_key",
-            "person_identifiers_value",
-            "memberships_person",
-        ] {
-            assert!(!suspended.iter().any(|n| n == gone), "{gone} still there");
-        }
-        let persons = ["persons", "person_identifiers"];
-        assert!(
-            store
-                .write(|tx| restore_secondary_indexes_of(tx, &persons))
-                .unwrap()
-        );
-        let partly = index_names(&store);
-        assert!(partly.iter().any(|n| n == "persons_sort"));
-        assert!(partly.iter().any(|n| n == "person_identifiers_value"));
-        assert!(!partly.iter().any(|n| n == "memberships_person"));
-        // Nothing more of those tables to restore; the rest comes back when the store opens again
-        // (an interrupted load).
-        assert!(
-            !store
-                .write(|tx| restore_secondary_indexes_of(tx, &["persons"]))
-                .unwrap()
-        );
-        let path = store.path().to_path_buf();
-        drop(store);
-        let again = Store::open(&path).unwrap();
-        assert_eq!(index_names(&again), all);
-        assert!(!again.write(restore_secondary_indexes_in).unwrap());
-        assert_eq!(
-            index_table("CREATE INDEX x ON \"persons\"(a, b)"),
-            Some("persons")
-        );
-        assert_eq!(
-            index_table("create index x on memberships (person_id)"),
-            Some("memberships")
         );
     }
 
