@@ -9,7 +9,7 @@ use guichet::nfc::desfire::crypto::{Key, KeyType};
 use guichet::nfc::desfire::random::SeededRandom;
 use guichet::nfc::pcsc::{Pcsc, PcscCard};
 use guichet::nfc::sim::ATR;
-use support::cardsim::{Sim, connect};
+use support::cardsim::{Sim, connect, reader_events, wait_for_reader};
 use support::pcscd::{self, Pcscd};
 
 const UID: &str = "04A1B2C3D4E5F6";
@@ -78,16 +78,22 @@ fn a_pulled_card_comes_back_with_its_contents() {
     let mut sim = Sim::start(&daemon, 1, UID, &["--pull-after", "3", "--reinsert"]);
     assert!(sim.line().contains(UID));
     let pcsc = Pcsc::establish().expect("the private pcscd");
-    let mut card = connect(&pcsc, &daemon.reader(1));
+    let reader = daemon.reader(1);
+    let mut card = connect(&pcsc, &reader);
+    let (before, _) = reader_events(&reader);
     des_login(&mut card);
     create_application(&mut card, 0x0F, 0x81);
     let lost = apdu::transceive(&mut card, ins::GET_APPLICATION_IDS, &[]);
     assert!(lost.is_err(), "the card was pulled: {lost:?}");
     drop(card);
     assert!(sim.line().contains("pulled"));
+    assert!(sim.line().contains("Press Enter"), "off until asked back");
+    let removed = wait_for_reader(&reader, before, false);
+    sim.present_again();
     assert!(sim.line().contains(UID), "presented again");
+    wait_for_reader(&reader, removed, true);
 
-    let mut card = connect(&pcsc, &daemon.reader(1));
+    let mut card = connect(&pcsc, &reader);
     assert_eq!(application_ids(&mut card), AID);
     drop(card);
     sim.finish();

@@ -15,7 +15,7 @@ use guichet::nfc::pcsc::Pcsc;
 use guichet::nfc::profile::{CardFacts, Profile};
 use guichet::store::Store;
 use guichet::store::cards::{self, CardOptions};
-use support::cardsim::{Sim, connect};
+use support::cardsim::{Sim, connect, reader_events, wait_for_reader};
 use support::pcscd::{self, Pcscd};
 
 const PIC: u32 = 999_123_456;
@@ -243,6 +243,7 @@ fn a_card_pulled_mid_write_is_resumed_when_presented_again() {
     let reader = daemon.reader(1);
     let pcsc = Pcsc::establish().expect("pcscd");
     drop(connect(&pcsc, &reader));
+    let (before, _) = reader_events(&reader);
 
     let out = encode(
         dir.path(),
@@ -255,8 +256,12 @@ fn a_card_pulled_mid_write_is_resumed_when_presented_again() {
     let state = store.read(|c| cards::get(c, card)).expect("card").state;
     assert_eq!(state, CardState::InEncode, "the card waits in IN_ENCODE");
     assert!(sim.line().contains("pulled"));
+    assert!(sim.line().contains("Press Enter"));
+    // Put back only once pcscd has seen the reader empty, as with a card taken off by hand (cardsim.rs).
+    let removed = wait_for_reader(&reader, before, false);
+    sim.present_again();
     assert!(sim.line().contains("04112233445566"), "presented again");
-    drop(connect(&pcsc, &reader));
+    wait_for_reader(&reader, removed, true);
 
     let out = encode(
         dir.path(),

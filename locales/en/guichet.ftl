@@ -616,6 +616,7 @@ cardsim-inserted = Simulated DESFire card { $uid } placed on the virtual reader 
 cardsim-stopped = The simulated card was taken away after { $apdus } commands.
 cardsim-closed = The virtual reader closed the connection after { $apdus } commands (pcscd stopped or the card was reset).
 cardsim-pulled = The simulated card was pulled off the reader after { $apdus } commands, as requested.
+cardsim-waiting = The simulated card is off the reader. Press Enter to present it again, or close standard input to stop.
 
 # --- nfc profile ---
 profile-picc-key = PICC master key: { $key } ({ $kind }).

@@ -616,6 +616,7 @@ cardsim-inserted = Carte DESFire simulée { $uid } posée sur le lecteur virtuel
 cardsim-stopped = La carte simulée a été retirée après { $apdus } commandes.
 cardsim-closed = Le lecteur virtuel a fermé la connexion après { $apdus } commandes (pcscd arrêté ou carte réinitialisée).
 cardsim-pulled = La carte simulée a été arrachée du lecteur après { $apdus } commandes, comme demandé.
+cardsim-waiting = La carte simulée est hors du lecteur. Appuyez sur Entrée pour la présenter de nouveau, ou fermez l’entrée standard pour arrêter.
 
 # --- nfc profile ---
 profile-picc-key = Clé maître de la carte : { $key } ({ $kind }).

@@ -3,12 +3,21 @@
 //!
 //! The card stays on the reader until standard input closes or the process gets SIGTERM (or SIGINT).
 //! `--pull-after N` takes it away after N answered APDUs (the next one gets no answer: a card pulled off
-//! mid-sequence); `--reinsert` puts the same card, with everything written on it, back on the reader after
-//! a removal, as an operator presenting the card again.
+//! mid-sequence); `--reinsert` keeps the same card, with everything written on it, and puts it back on the
+//! reader when a line is read on standard input (the operator presses Enter), as an operator presenting
+//! the card again.
+//!
+//! The card stays away until asked back on purpose. vpcd sees a card by accepting its connection during
+//! pcscd's presence poll (desfire.md §11), so a card that reconnects at once can be back before pcscd has
+//! polled an empty reader: pcscd then never records the removal, and its state goes wrong (a reader shown
+//! empty with the card on it, or an insertion reported in the middle of the next session). A physical
+//! card is seen leaving; a simulated one must stay off at least one poll, and waiting for the operator
+//! (or a test that has seen pcscd report the reader empty) guarantees it.
 
-use std::io::Read;
+use std::io::BufRead;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use clap::Args;
@@ -39,7 +48,7 @@ pub struct CardsimArgs {
     /// Pull the card off the reader after this many answered commands.
     #[arg(long, value_name = "N")]
     pub pull_after: Option<u64>,
-    /// After a removal, present the same card again.
+    /// After a removal, present the same card again when a line is read on standard input (Enter).
     #[arg(long)]
     pub reinsert: bool,
 }
@@ -52,7 +61,9 @@ extern "C" fn on_signal(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
 }
 
-fn watch_for_the_end() {
+/// Installs the signal handlers and reads standard input on a thread of its own: each line asks for the
+/// card to be presented again (`--reinsert`); the end of input takes the card away for good.
+fn watch_for_the_end() -> Receiver<()> {
     #[cfg(target_os = "linux")]
     // SAFETY: the handler only stores into an atomic, which is async-signal-safe; it is installed before
     // any thread of ours could race with it.
@@ -61,12 +72,32 @@ fn watch_for_the_end() {
         libc::signal(libc::SIGTERM, handler);
         libc::signal(libc::SIGINT, handler);
     }
-    std::thread::spawn(|| {
-        let mut sink = [0u8; 256];
-        let mut stdin = std::io::stdin();
-        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+    let (lines, requests) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let mut stdin = std::io::stdin().lock();
+        while matches!(stdin.read_line(&mut line), Ok(n) if n > 0) {
+            line.clear();
+            // Nobody listens once the card is gone for good; the end of input still sets STOP below.
+            let _ = lines.send(());
+        }
         STOP.store(true, Ordering::SeqCst);
     });
+    requests
+}
+
+/// Waits for a line on standard input (`true`), or for the end (`false`: input closed or a signal).
+fn wait_for_reinsertion(requests: &Receiver<()>) -> bool {
+    loop {
+        if STOP.load(Ordering::SeqCst) {
+            return false;
+        }
+        match requests.recv_timeout(Duration::from_millis(100)) {
+            Ok(()) => return !STOP.load(Ordering::SeqCst),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return false,
+        }
+    }
 }
 
 fn resolve(addr: &str) -> Result<SocketAddr, Failure> {
@@ -87,13 +118,15 @@ pub fn run(env: &Env, args: CardsimArgs) -> CliResult {
     } else {
         SimCard::blank(uid).with_seed(args.seed)
     };
-    watch_for_the_end();
+    let requests = watch_for_the_end();
     let mut options = ServeOptions {
         connect_wait: Duration::from_secs(10),
         pull_after: args.pull_after.map(|n| (n, PullMoment::BeforeProcessing)),
     };
     let uid_text = ui_text::hex_bytes(&card.uid(), "");
     loop {
+        // A line typed while the card was on the reader asks for nothing.
+        while requests.try_recv().is_ok() {}
         if env.json {
             env.emit(&serde_json::json!({"event": "inserted", "uid": uid_text, "vpcd": addr.to_string()}));
         } else {
@@ -121,6 +154,14 @@ pub fn run(env: &Env, args: CardsimArgs) -> CliResult {
             options.pull_after = None;
         }
         if end.reason == EndReason::Stopped || !args.reinsert || STOP.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        if env.json {
+            env.emit(&serde_json::json!({"event": "waiting"}));
+        } else {
+            println!("{}", ui_text::cardsim_waiting());
+        }
+        if !wait_for_reinsertion(&requests) {
             return Ok(());
         }
     }

@@ -49,3 +49,8 @@ pub fn cardsim_removed(reason: EndReason, apdus: u64) -> String {
         EndReason::Pulled => fl!("cardsim-pulled", apdus = apdus),
     }
 }
+
+/// `--reinsert`: the card is off the reader until the operator asks for it back.
+pub fn cardsim_waiting() -> String {
+    fl!("cardsim-waiting")
+}

@@ -2,7 +2,8 @@
 //! through PC/SC once the reader sees it.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
+use std::ffi::CString;
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,14 @@ impl Sim {
         let mut line = String::new();
         self.stdout.read_line(&mut line).expect("cardsim output");
         line
+    }
+
+    /// Asks a `--reinsert` card that is off the reader to be presented again (a line on its standard
+    /// input, as an operator pressing Enter).
+    pub fn present_again(&mut self) {
+        let stdin = self.child.stdin.as_mut().expect("cardsim's standard input");
+        stdin.write_all(b"\n").expect("write to cardsim");
+        stdin.flush().expect("write to cardsim");
     }
 
     /// Closes standard input (the card is taken away), waits for a successful exit and returns the rest of
@@ -84,4 +93,55 @@ pub fn connect(pcsc: &Pcsc, reader: &str) -> PcscCard {
             Err(e) => panic!("connect: {e}"),
         }
     }
+}
+
+/// How many card insertions and removals pcscd's event thread has counted on `reader` (pcsc-lite's event
+/// counter, which only that thread moves), and whether it shows a card now.
+pub fn reader_events(reader: &str) -> (u32, bool) {
+    let (ctx, mut states) = watch(reader);
+    ctx.get_status_change(Duration::from_secs(5), &mut states)
+        .expect("the reader's state");
+    let state = &states[0];
+    (
+        state.event_count(),
+        state.event_state().contains(pcsc::State::PRESENT),
+    )
+}
+
+/// Waits up to 15 s until pcscd's event thread has counted more than `after` insertions and removals on
+/// `reader` and shows the card `present` (or the reader empty); returns the count then.
+///
+/// A test that takes a card away and puts it back waits for each event: pcscd only resets its sessions
+/// and powers a card up when its own thread has seen the change (desfire.md §11).
+pub fn wait_for_reader(reader: &str, after: u32, present: bool) -> u32 {
+    let (ctx, mut states) = watch(reader);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        match ctx.get_status_change(Duration::from_millis(500), &mut states) {
+            Ok(()) | Err(pcsc::Error::Timeout) => {}
+            Err(e) => panic!("the state of {reader}: {e}"),
+        }
+        let state = &mut states[0];
+        let shown = state.event_state().contains(pcsc::State::PRESENT);
+        if state.event_count() > after && shown == present {
+            return state.event_count();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pcscd did not show {reader} {} after event {after} (now event {}, {:?})",
+            if present { "with its card" } else { "empty" },
+            state.event_count(),
+            state.event_state()
+        );
+        state.sync_current_state();
+    }
+}
+
+fn watch(reader: &str) -> (pcsc::Context, Vec<pcsc::ReaderState>) {
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("the private pcscd");
+    let name = CString::new(reader).expect("a reader name");
+    (
+        ctx,
+        vec![pcsc::ReaderState::new(name, pcsc::State::UNAWARE)],
+    )
 }
