@@ -348,6 +348,7 @@ mod tests {
             "memberships",
             "outbox",
             "person_fts",
+            "person_ids_fts",
             "person_identifiers",
             "person_links",
             "person_search_doc",

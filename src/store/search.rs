@@ -6,8 +6,9 @@
 //! 1. the directory order index (`persons.sort_key`): the query read as "SURNAME Given…" prefix, in
 //!    alphabetical order — what an operator typing a surname expects;
 //! 2. FTS5 (`unicode61 remove_diacritics 2`, crates.md §7): every query word as a prefix of a name word in
-//!    any order, or the whole query, compacted, as a prefix of an identifier token; read in index order
-//!    with a cap, never ranked by SQLite;
+//!    any order (`person_fts`), and the whole query, compacted, as an identifier token or its prefix
+//!    (`person_ids_fts`, an index of its own since migration V9); each read in index order with a cap,
+//!    never ranked by SQLite;
 //! 3. for one- and two-letter queries only the first lookup runs (prefix lists that short are the directory
 //!    itself).
 //!
@@ -56,19 +57,24 @@ pub(crate) fn restore_triggers(tx: &rusqlite::Transaction<'_>, triggers: &[Strin
     Ok(())
 }
 
-/// Rebuilds `person_fts` from `person_search_doc` (the triggers suspended).
+/// Rebuilds `person_fts` and `person_ids_fts` from `person_search_doc` (the triggers suspended).
 pub(crate) fn rebuild_index(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     tx.execute_batch(
         "DELETE FROM person_fts;
+         DELETE FROM person_ids_fts;
          INSERT INTO person_fts(rowid, surname, given, other, ids)
-              SELECT id, surname, given, other, ids FROM person_search_doc;",
+              SELECT id, surname, given, other, ids FROM person_search_doc;
+         INSERT INTO person_ids_fts(rowid, ids) SELECT rowid, ids FROM person_fts;",
     )?;
     Ok(())
 }
 
-/// One search document, written by [`index_persons`] and [`index_new_persons`].
+/// One search document, written by [`index_persons`] and [`index_new_persons`]: the names (and the
+/// identifier tokens, stored for ranking) in `person_fts`…
 const INSERT_DOC: &str =
     "INSERT INTO person_fts(rowid, surname, given, other, ids) VALUES (?1, ?2, ?3, ?4, ?5)";
+/// … and the identifier tokens in their own index (migration V9).
+const INSERT_IDS: &str = "INSERT INTO person_ids_fts(rowid, ids) VALUES (?1, ?2)";
 
 /// Brings the index up to date for `ids`, persons whose search document changed without the triggers
 /// ([`super::Store::write_self_indexed`]): each one's old document, if any, is replaced by the view's.
@@ -78,8 +84,10 @@ pub fn index_persons(tx: &rusqlite::Transaction<'_>, ids: &mut Vec<PersonId>) ->
     ids.sort_unstable();
     ids.dedup();
     let mut delete = tx.prepare_cached("DELETE FROM person_fts WHERE rowid = ?1")?;
+    let mut delete_ids = tx.prepare_cached("DELETE FROM person_ids_fts WHERE rowid = ?1")?;
     for id in ids.iter() {
         delete.execute([id])?;
+        delete_ids.execute([id])?;
     }
     // Documents read a run at a time, written one row at a time: an `INSERT … SELECT` into the index
     // would open a statement savepoint, and FTS5 writes its pending terms out as a new segment at each
@@ -88,6 +96,7 @@ pub fn index_persons(tx: &rusqlite::Transaction<'_>, ids: &mut Vec<PersonId>) ->
         "SELECT id, surname, given, other, ids FROM person_search_doc WHERE id BETWEEN ?1 AND ?2",
     )?;
     let mut insert = tx.prepare_cached(INSERT_DOC)?;
+    let mut insert_ids = tx.prepare_cached(INSERT_IDS)?;
     let mut i = 0;
     while i < ids.len() {
         let first = ids[i];
@@ -98,6 +107,7 @@ pub fn index_persons(tx: &rusqlite::Transaction<'_>, ids: &mut Vec<PersonId>) ->
         while let Some(r) = rows.next()? {
             let v = |i| r.get_ref(i).map(ToSqlOutput::Borrowed);
             insert.execute((v(0)?, v(1)?, v(2)?, v(3)?, v(4)?))?;
+            insert_ids.execute((v(0)?, v(4)?))?;
         }
         i += 1;
     }
@@ -162,6 +172,7 @@ pub fn index_new_persons<'a>(
     persons: impl IntoIterator<Item = (PersonId, &'a Computed, &'a NewDoc)>,
 ) -> Result<()> {
     let mut insert = tx.prepare_cached(INSERT_DOC)?;
+    let mut insert_ids = tx.prepare_cached(INSERT_IDS)?;
     for (id, computed, doc) in persons {
         insert.execute(rusqlite::params![
             id,
@@ -170,6 +181,7 @@ pub fn index_new_persons<'a>(
             doc.other,
             doc.ids
         ])?;
+        insert_ids.execute(rusqlite::params![id, doc.ids])?;
     }
     Ok(())
 }
@@ -250,19 +262,20 @@ impl Query {
         })
     }
 
-    /// The FTS5 expression. Words and the compact token contain only letters and digits (folded), so
-    /// quoting them is enough to keep FTS5 syntax out of user input. The identifier column is matched
-    /// as a prefix only when the query looks like an identifier being typed (digits or punctuation, or
-    /// long): a short run of letters is a name, and as an identifier prefix it would expand to every
-    /// eppn that starts with a first name.
-    fn fts(&self) -> String {
+    /// The FTS5 expression on the names (`person_fts`). Words contain only letters and digits
+    /// (folded), so quoting them is enough to keep FTS5 syntax out of user input.
+    fn names_fts(&self) -> String {
         let names: Vec<String> = self.words.iter().map(|w| format!("\"{w}\"*")).collect();
+        format!("{{surname given other}} : ({})", names.join(" AND "))
+    }
+
+    /// The FTS5 expression on the identifiers (`person_ids_fts`): the compact token, letters and digits
+    /// only, quoted. It is matched as a prefix only when the query looks like an identifier being typed
+    /// (digits or punctuation, or long): a short run of letters is a name, and as an identifier prefix
+    /// it would expand to every eppn that starts with a first name.
+    fn ids_fts(&self) -> String {
         let id_prefix = if self.id_like { "*" } else { "" };
-        format!(
-            "{{surname given other}} : ({}) OR {{ids}} : \"{}\"{id_prefix}",
-            names.join(" AND "),
-            self.compact
-        )
+        format!("\"{}\"{id_prefix}", self.compact)
     }
 
     fn score(&self, c: &Candidate) -> i64 {
@@ -340,29 +353,36 @@ fn directory_prefix(
     Ok(())
 }
 
-/// Full-text candidates in index order, at most `FTS_CAP`.
+/// Full-text candidates in index order, at most `FTS_CAP` by name and `FTS_CAP` by identifier.
 fn fts_candidates(
     conn: &Connection,
     q: &Query,
     out: &mut HashMap<PersonId, Candidate>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
+    let by_name = conn.prepare_cached(
         "SELECT rowid, surname, given, other, ids FROM person_fts WHERE person_fts MATCH ?1 LIMIT ?2",
     )?;
-    let rows = stmt.query_map(rusqlite::params![q.fts(), FTS_CAP as i64], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            Candidate {
-                surname: r.get(1)?,
-                given: r.get(2)?,
-                other: r.get(3)?,
-                ids: r.get(4)?,
-            },
-        ))
-    })?;
-    for row in rows {
-        let (id, c) = row?;
-        out.insert(id, c);
+    let by_id = conn.prepare_cached(
+        "SELECT f.rowid, f.surname, f.given, f.other, f.ids
+           FROM person_ids_fts i JOIN person_fts f ON f.rowid = i.rowid
+          WHERE person_ids_fts MATCH ?1 LIMIT ?2",
+    )?;
+    for (mut stmt, expression) in [(by_name, q.names_fts()), (by_id, q.ids_fts())] {
+        let rows = stmt.query_map(rusqlite::params![expression, FTS_CAP as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Candidate {
+                    surname: r.get(1)?,
+                    given: r.get(2)?,
+                    other: r.get(3)?,
+                    ids: r.get(4)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (id, c) = row?;
+            out.insert(id, c);
+        }
     }
     Ok(())
 }
@@ -440,27 +460,16 @@ mod tests {
     fn fts_expression_keeps_user_syntax_out() {
         let q = Query::parse("\"de la\" OR NEAR(x* ").unwrap();
         assert_eq!(
-            q.fts(),
-            "{surname given other} : (\"de\"* AND \"la\"* AND \"or\"* AND \"near\"* AND \"x\"*) OR {ids} : \"delaornearx\"*"
+            q.names_fts(),
+            "{surname given other} : (\"de\"* AND \"la\"* AND \"or\"* AND \"near\"* AND \"x\"*)"
         );
+        assert_eq!(q.ids_fts(), "\"delaornearx\"*");
         assert!(Query::parse(" -- ").is_none());
         let name = Query::parse("Mathi").unwrap();
-        assert_eq!(
-            name.fts(),
-            "{surname given other} : (\"mathi\"*) OR {ids} : \"mathi\""
-        );
-        assert!(
-            Query::parse("jean.d")
-                .unwrap()
-                .fts()
-                .ends_with("{ids} : \"jeand\"*")
-        );
-        assert!(
-            Query::parse("0412")
-                .unwrap()
-                .fts()
-                .ends_with("{ids} : \"0412\"*")
-        );
+        assert_eq!(name.names_fts(), "{surname given other} : (\"mathi\"*)");
+        assert_eq!(name.ids_fts(), "\"mathi\"");
+        assert_eq!(Query::parse("jean.d").unwrap().ids_fts(), "\"jeand\"*");
+        assert_eq!(Query::parse("0412").unwrap().ids_fts(), "\"0412\"*");
     }
 
     fn cand(surname: &str, given: &str) -> Candidate {
