@@ -12,7 +12,7 @@ use crate::config::SdetConfig;
 use crate::domain::card::PersonId;
 use crate::domain::names::fold;
 use crate::domain::person::{IdKind, PersonRecord};
-use crate::domain::sdet::{self, Discriminant, Generated, IdentifierGenerator, JoinKey, SdetError};
+use crate::domain::sdet::{self, Discriminant, JoinKey, SdetError};
 
 /// The `source` of desk-captured persons.
 pub const SOURCE: &str = "desk";
@@ -155,14 +155,12 @@ pub fn capture(
         });
     }
     let local = now.to_zoned(jiff::tz::TimeZone::system()).datetime();
-    let mut generator = IdentifierGenerator::new(territory, digits);
-    // Identifiers carry the millisecond: one taken already (two captures in the same millisecond on two
-    // desks) moves to the next one.
+    // One person, one identifier: the pure rule of §2.1, not the batch generator (whose memory of the
+    // identifiers it made would hand the taken one back). Identifiers carry the millisecond: one taken
+    // already (two captures in the same millisecond on two desks) moves to the next one.
     let mut at = local;
     let identifier = loop {
-        let id = match generator.generate(&d, given, surname, at, |_| None)? {
-            Generated::New(id) | Generated::Existing(id) => id,
-        };
+        let id = sdet::identifier(territory, digits, given, surname, at)?;
         let taken: bool = tx.query_row(
             "SELECT EXISTS(SELECT 1 FROM person_identifiers WHERE kind = 'national' AND value = ?1)",
             [&id],
@@ -171,7 +169,6 @@ pub fn capture(
         if !taken {
             break id;
         }
-        generator = IdentifierGenerator::new(territory, digits);
         at = at
             .checked_add(jiff::SignedDuration::from_millis(1))
             .map_err(|_| SdetError::ClockOverflow)?;
@@ -315,6 +312,29 @@ mod tests {
             .read(|c| crate::store::search::search(c, "jean pierre fontaine", 10))
             .unwrap();
         assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn two_captures_in_the_same_millisecond_get_two_identifiers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).unwrap();
+        // Half-way through a second, so that the next milliseconds are the next numbers.
+        let now = Timestamp::from_millisecond(1_700_000_000_500).unwrap();
+        // Same initials (J, D), other persons, one instant: the second moves to the next millisecond.
+        let ids: Vec<String> = ["Dupont", "Durand", "Dubois"]
+            .into_iter()
+            .map(|surname| {
+                store
+                    .write(|tx| Ok(capture(tx, &input(surname, "Jean"), &settings(), now)))
+                    .unwrap()
+                    .unwrap()
+                    .identifier
+            })
+            .collect();
+        let at = |id: &str| id[4..].parse::<u64>().unwrap();
+        assert_eq!(at(&ids[1]), at(&ids[0]) + 1, "{ids:?}");
+        assert_eq!(at(&ids[2]), at(&ids[0]) + 2, "{ids:?}");
+        assert!(ids.iter().all(|id| id.starts_with("Vjd6")), "{ids:?}");
     }
 
     #[test]
