@@ -119,6 +119,8 @@ pub enum Message {
     Scope(ScopeKind),
     Equation(String),
     Tab(PlanTab),
+    /// A page of the plan tab's rows (from 0).
+    Page(usize),
     /// This BCDI borrower (key) is that file person (ENT id).
     Pair(String, String),
     /// Takes back the pairs of a homonym group (borrower keys).
@@ -147,6 +149,8 @@ pub struct State {
     pub equation: String,
     pub preview: Option<Arc<Preview>>,
     pub tab: PlanTab,
+    /// The page of the tab's rows shown (from 0; a shorter list shows its last page).
+    pub page: usize,
     pub charset: Charset,
     pub folder: Option<PathBuf>,
     pub written: Vec<String>,
@@ -173,6 +177,7 @@ impl Default for State {
             equation: DEFAULT_EQUATION.to_string(),
             preview: None,
             tab: PlanTab::New,
+            page: 0,
             charset: Charset::Windows1252,
             folder: None,
             written: Vec::new(),
@@ -410,6 +415,11 @@ impl State {
             }
             Message::Tab(t) => {
                 self.tab = t;
+                self.page = 0;
+                Vec::new()
+            }
+            Message::Page(page) => {
+                self.page = page;
                 Vec::new()
             }
             Message::Pair(key, ent) => self.decide(|d| with_pair(d, &key, &ent)),

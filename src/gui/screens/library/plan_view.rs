@@ -10,7 +10,7 @@ use crate::fl;
 use crate::gui::theme;
 use crate::gui::widgets::choice_maybe as choice;
 use crate::library::bcdi::TEMPORARY_USER;
-use crate::library::reconcile::{Homonyms, Matched, Suggestion, Verdict};
+use crate::library::reconcile::{Homonyms, Matched, Plan, Suggestion, Verdict};
 use crate::library::workflow::Preview;
 use crate::ui_text::{counts_line, mode_line, reason_name, verdict_name};
 
@@ -65,6 +65,42 @@ fn opt(s: Option<&str>) -> String {
 }
 
 /// The match of a borrower in the plan, if any.
+/// Rows of a plan tab shown at once.
+pub(super) const PAGE: usize = 100;
+
+/// How many rows a plan tab lists.
+pub(super) fn tab_len(plan: &Plan, tab: PlanTab) -> usize {
+    match tab {
+        PlanTab::New => plan.new.len(),
+        PlanTab::Updated => plan.updated.len(),
+        PlanTab::Deleted => plan.deleted.len(),
+        PlanTab::SetAside => plan.set_aside.len(),
+        PlanTab::Homonyms => plan.homonyms.len(),
+        PlanTab::Suggestions => plan.suggestions.len(),
+    }
+}
+
+/// "Rows 101–200 of 1,834", with the previous and next pages.
+fn pager<'a>(page: usize, rows: std::ops::Range<usize>, total: usize) -> Element<'a, Message> {
+    let nav = |label: String, to: Option<usize>| {
+        button(text(label).size(13))
+            .style(button::secondary)
+            .on_press_maybe(to.map(Message::Page))
+    };
+    let (from, to) = (rows.start + 1, rows.end);
+    row![
+        muted(fl!("library-rows", from = from, to = to, total = total)),
+        nav(fl!("library-rows-previous"), page.checked_sub(1)),
+        nav(
+            fl!("library-rows-next"),
+            (rows.end < total).then_some(page + 1)
+        ),
+    ]
+    .spacing(10)
+    .align_y(Alignment::Center)
+    .into()
+}
+
 fn matched_of(p: &Preview, borrower: usize) -> Option<&Matched> {
     p.plan
         .updated
@@ -94,14 +130,7 @@ impl State {
         }
         let mut tabs = Row::new().spacing(6);
         for t in PlanTab::ALL {
-            let count = match t {
-                PlanTab::New => plan.new.len(),
-                PlanTab::Updated => plan.updated.len(),
-                PlanTab::Deleted => plan.deleted.len(),
-                PlanTab::SetAside => plan.set_aside.len(),
-                PlanTab::Homonyms => plan.homonyms.len(),
-                PlanTab::Suggestions => plan.suggestions.len(),
-            };
+            let count = tab_len(plan, t);
             let label = match t {
                 PlanTab::New => fl!("library-tab-new", count = count),
                 PlanTab::Updated => fl!("library-tab-updated", count = count),
@@ -113,13 +142,29 @@ impl State {
             let on = self.tab == t;
             tabs = tabs.push(choice(label, on, (!on).then_some(Message::Tab(t))));
         }
+        // One page of the tab's rows: a plan for a whole school runs to thousands.
+        let total = tab_len(plan, self.tab);
+        let page = self.page.min(total.saturating_sub(1) / PAGE);
+        let rows = page * PAGE..(page * PAGE + PAGE).min(total);
         let list = match self.tab {
-            PlanTab::New => new_list(p),
-            PlanTab::Updated => updated_list(p),
-            PlanTab::Deleted => leaving_list(p, &plan.deleted, false),
-            PlanTab::SetAside => leaving_list(p, &plan.set_aside, true),
-            PlanTab::Homonyms => homonyms_list(p),
-            PlanTab::Suggestions => suggestions_list(p),
+            PlanTab::New => new_list(p, &plan.new[rows.clone()]),
+            PlanTab::Updated => updated_list(p, &plan.updated[rows.clone()]),
+            PlanTab::Deleted => leaving_list(p, &plan.deleted[rows.clone()], false),
+            PlanTab::SetAside => leaving_list(p, &plan.set_aside[rows.clone()], true),
+            PlanTab::Homonyms => homonyms_list(&plan.homonyms[rows.clone()]),
+            PlanTab::Suggestions => suggestions_list(p, &plan.suggestions[rows.clone()]),
+        };
+        let list: Element<'_, Message> = if total > PAGE {
+            // Above and below: the range is read first, and the next page is at hand after reading.
+            column![
+                pager(page, rows.clone(), total),
+                list,
+                pager(page, rows, total)
+            ]
+            .spacing(10)
+            .into()
+        } else {
+            list
         };
         column![
             container(summary)
@@ -333,10 +378,8 @@ impl State {
     }
 }
 
-fn new_list(p: &Preview) -> Element<'_, Message> {
-    let rows = p
-        .plan
-        .new
+fn new_list<'a>(p: &'a Preview, list: &[usize]) -> Element<'a, Message> {
+    let rows = list
         .iter()
         .map(|&e| {
             let x = &p.ent[e];
@@ -357,10 +400,8 @@ fn new_list(p: &Preview) -> Element<'_, Message> {
     table(head, rows)
 }
 
-fn updated_list(p: &Preview) -> Element<'_, Message> {
-    let rows: Vec<_> = p
-        .plan
-        .updated
+fn updated_list<'a>(p: &'a Preview, list: &[Matched]) -> Element<'a, Message> {
+    let rows: Vec<_> = list
         .iter()
         .map(|m| {
             let changes: Vec<String> = m
@@ -439,10 +480,8 @@ fn leaving_list<'a>(p: &'a Preview, list: &[usize], set_aside: bool) -> Element<
     table(header(head), rows)
 }
 
-fn homonyms_list(p: &Preview) -> Element<'_, Message> {
-    let rows = p
-        .plan
-        .homonyms
+fn homonyms_list<'a>(list: &[Homonyms]) -> Element<'a, Message> {
+    let rows = list
         .iter()
         .map(|h| {
             let state = if h.resolved {
@@ -467,10 +506,8 @@ fn homonyms_list(p: &Preview) -> Element<'_, Message> {
     table(head, rows)
 }
 
-fn suggestions_list(p: &Preview) -> Element<'_, Message> {
-    let rows = p
-        .plan
-        .suggestions
+fn suggestions_list<'a>(p: &'a Preview, list: &[Suggestion]) -> Element<'a, Message> {
+    let rows = list
         .iter()
         .map(|s| {
             cells(vec![

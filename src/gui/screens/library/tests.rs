@@ -342,3 +342,86 @@ fn the_outputs_need_a_folder() {
     assert!(!s.busy && s.info.is_some());
     assert_eq!(s.written.len(), 1);
 }
+
+/// A plan of `n` ENT persons new to BCDI.
+fn long_plan(n: usize) -> State {
+    let mut s = on_files();
+    let req = preview_request(&s.update(Message::Next));
+    let ents: Vec<EsidocBorrower> = (0..n)
+        .map(|i| ent(&format!("ÉLÈVE{i:04} Anne"), &format!("e{i}")))
+        .collect();
+    let plan = reconcile::plan(&[], &ents, &Scope::All, &Decisions::default());
+    s.on_done(LibraryDone::Previewed {
+        seq: req.seq,
+        preview: Arc::new(Preview {
+            keys: Vec::new(),
+            borrowers: Vec::new(),
+            ent: ents,
+            plan,
+            decisions: Decisions::default(),
+            skipped: Vec::new(),
+            without_class: Vec::new(),
+            source: "Lycée test (0290009C)".into(),
+        }),
+    });
+    s
+}
+
+fn rows_line(from: usize, to: usize, total: usize) -> String {
+    fl!("library-rows", from = from, to = to, total = total)
+}
+
+/// The messages a click on `label` sends (none when it is shown disabled); panics when it is not shown.
+fn click_on(s: &State, label: &str) -> Vec<Message> {
+    let mut sim = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(1280.0, 4000.0),
+        s.view(),
+    );
+    assert!(sim.click(label).is_ok(), "no {label:?} on the screen");
+    sim.into_messages().collect()
+}
+
+fn shows(s: &State, label: &str) -> bool {
+    iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(1280.0, 4000.0),
+        s.view(),
+    )
+    .find(label)
+    .is_ok()
+}
+
+#[test]
+fn a_long_plan_tab_is_shown_a_page_at_a_time() {
+    let mut s = long_plan(250);
+    assert_eq!(s.step, Step::Plan);
+    assert!(shows(&s, &rows_line(1, 100, 250)));
+    assert!(shows(&s, "ÉLÈVE0099 Anne"));
+    assert!(!shows(&s, "ÉLÈVE0100 Anne"), "the second page is not built");
+    assert!(
+        click_on(&s, &fl!("library-rows-previous")).is_empty(),
+        "no page before the first"
+    );
+    for m in click_on(&s, &fl!("library-rows-next")) {
+        s.update(m);
+    }
+    assert_eq!(s.page, 1);
+    assert!(shows(&s, &rows_line(101, 200, 250)));
+    assert!(shows(&s, "ÉLÈVE0100 Anne"));
+    s.update(Message::Page(2));
+    assert!(shows(&s, &rows_line(201, 250, 250)));
+    assert!(
+        click_on(&s, &fl!("library-rows-next")).is_empty(),
+        "the last page"
+    );
+
+    // Another tab starts at its first page; a short list shows no pager.
+    s.update(Message::Tab(PlanTab::Deleted));
+    assert_eq!(s.page, 0);
+    assert!(!shows(&s, &fl!("library-rows-next")));
+    // A page past the end (the plan got shorter) shows the last one.
+    s.update(Message::Tab(PlanTab::New));
+    s.update(Message::Page(9));
+    assert!(shows(&s, &rows_line(201, 250, 250)));
+}
