@@ -13,6 +13,7 @@ use crate::gui::app::Effect;
 use crate::gui::jobs::{Job, PersonView};
 use crate::gui::theme;
 use crate::gui::widgets::banner::banner;
+use crate::gui::widgets::text::muted;
 use crate::gui::widgets::virtual_list;
 use crate::store::persons::PersonRow;
 use crate::ui_text;
@@ -430,12 +431,7 @@ impl State {
         let left = column![
             search,
             row![
-                text(count)
-                    .size(13)
-                    .style(|t: &iced::Theme| text::Style {
-                        color: Some(theme::muted(t))
-                    })
-                    .width(Length::Fill),
+                muted(count).width(Length::Fill),
                 button(text(fl!("desk-new-person")).size(13))
                     .on_press(Message::NewPerson)
                     .style(button::text)

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use iced::widget::{Space, button, column, container, row, text, text_input};
-use iced::{Alignment, Element, Length, Theme};
+use iced::{Alignment, Element, Length};
 
 use crate::domain::card::PersonId;
 use crate::fl;
@@ -15,6 +15,7 @@ use crate::gui::dir_jobs::DirJob;
 use crate::gui::jobs::Job;
 use crate::gui::stems::{GroupTree, NodeId};
 use crate::gui::theme;
+use crate::gui::widgets::text::muted;
 use crate::gui::widgets::virtual_list;
 use crate::store::persons::PersonRow;
 use crate::ui_text;
@@ -274,7 +275,7 @@ impl State {
             }
             (Some(t), _) => fl!("groups-total", count = t.group_count()),
         };
-        let mut left = column![filter, muted(summary, 13.0)].spacing(8);
+        let mut left = column![filter, muted(summary)].spacing(8);
         if let Some(e) = &self.error {
             left = left.push(
                 container(text(e.clone()).size(14))
@@ -346,11 +347,7 @@ impl State {
             ),
         };
         line = line.push(text(label).size(14).wrapping(text::Wrapping::None));
-        line = line.push(text(detail).size(12).wrapping(text::Wrapping::None).style(
-            |t: &Theme| text::Style {
-                color: Some(theme::muted(t)),
-            },
-        ));
+        line = line.push(muted(detail).size(12).wrapping(text::Wrapping::None));
         let press = if node.group.is_some() {
             Message::Select(id)
         } else {
@@ -367,7 +364,7 @@ impl State {
 
     fn members_view(&self) -> Element<'_, Message> {
         let (Some(m), Some(tree), Some(node)) = (&self.members, &self.tree, self.selected) else {
-            return container(muted(fl!("groups-pick"), 15.0))
+            return container(muted(fl!("groups-pick")).size(15))
                 .center(Length::Fill)
                 .into();
         };
@@ -376,13 +373,13 @@ impl State {
         };
         let head = column![
             text(group.display_name.clone()).size(22),
-            muted(group.name.clone(), 12.0),
+            muted(group.name.clone()).size(12),
             text(fl!("groups-members", count = group.members)).size(14),
         ]
         .spacing(4);
         let list: Element<'_, Message> = match &m.ids {
-            None => muted(fl!("groups-loading-members"), 14.0),
-            Some(ids) if ids.is_empty() => muted(fl!("groups-no-members"), 14.0),
+            None => muted(fl!("groups-loading-members")).size(14).into(),
+            Some(ids) if ids.is_empty() => muted(fl!("groups-no-members")).size(14).into(),
             Some(ids) => virtual_list::view(
                 MEMBERS_ID,
                 ids.len(),
@@ -421,13 +418,4 @@ fn member_row(row: Option<&PersonRow>, id: PersonId) -> Element<'_, Message> {
         None => text("…").size(15).into(),
     };
     virtual_list::person_row(content, Message::OpenMember(id), false)
-}
-
-fn muted<'a>(s: String, size: f32) -> Element<'a, Message> {
-    text(s)
-        .size(size)
-        .style(|t: &Theme| text::Style {
-            color: Some(theme::muted(t)),
-        })
-        .into()
 }

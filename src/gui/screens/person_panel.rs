@@ -9,6 +9,7 @@ use super::studio;
 use crate::domain::card::{CardId, CardState, DisableReason};
 use crate::fl;
 use crate::gui::jobs::PersonView;
+use crate::gui::widgets::text::{muted, titled};
 use crate::gui::{stems, theme};
 use crate::store::cards::CardDetail;
 use crate::store::groups::GroupInfo;
@@ -35,9 +36,9 @@ impl Panel {
     pub fn view(&self, disable_for: Option<CardId>) -> Element<'_, Message> {
         let content = column![
             self.header(),
-            section(fl!("person-identifiers"), self.identifiers()),
-            section(fl!("person-groups"), self.groups()),
-            section(fl!("person-cards"), self.cards(disable_for)),
+            titled(fl!("person-identifiers"), self.identifiers()),
+            titled(fl!("person-groups"), self.groups()),
+            titled(fl!("person-cards"), self.cards(disable_for)),
         ]
         .spacing(12)
         .padding([0, 14]);
@@ -147,9 +148,7 @@ impl Panel {
             col = col.push(match line {
                 stems::Line::Stem { depth, label } => row![
                     Space::new().width(Length::Fixed(depth as f32 * 16.0)),
-                    text(label).size(13).style(|t: &Theme| text::Style {
-                        color: Some(theme::muted(t))
-                    }),
+                    muted(label),
                 ]
                 .into(),
                 stems::Line::Group { depth, index } => self.group_line(depth, &d.groups[index]),
@@ -184,11 +183,7 @@ impl Panel {
                 .on_press(Message::OpenGroup(g.id))
                 .style(button::text)
                 .padding([1, 4]),
-            text(fl!("groups-members", count = count))
-                .size(12)
-                .style(|t: &Theme| text::Style {
-                    color: Some(theme::muted(t))
-                }),
+            muted(fl!("groups-members", count = count)).size(12),
         ]
         .spacing(6)
         .align_y(Alignment::Center)
@@ -234,24 +229,11 @@ impl Panel {
 
 fn labelled<'a>(label: String, value: String) -> Element<'a, Message> {
     row![
-        text(label)
-            .size(13)
-            .width(Length::Fixed(150.0))
-            .style(|t: &Theme| text::Style {
-                color: Some(theme::muted(t))
-            }),
+        muted(label).width(Length::Fixed(150.0)),
         text(value).size(14),
     ]
     .spacing(8)
     .into()
-}
-
-fn section<'a>(title: String, body: Element<'a, Message>) -> Element<'a, Message> {
-    container(column![text(title).size(17), body].spacing(8))
-        .padding(12)
-        .width(Length::Fill)
-        .style(theme::section)
-        .into()
 }
 
 fn action_style(to: CardState) -> fn(&Theme, button::Status) -> button::Style {

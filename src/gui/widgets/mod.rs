@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 pub mod banner;
+pub mod text;
 pub mod virtual_list;
 
 /// A choice among several (a filter, a mode): the chosen one in the primary style.

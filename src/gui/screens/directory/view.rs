@@ -5,7 +5,7 @@ use iced::widget::{
     Column, Row, button, column, container, pick_list, progress_bar, row, scrollable, text,
     text_input,
 };
-use iced::{Alignment, Element, Length, Theme};
+use iced::{Alignment, Element, Length};
 
 use super::{
     BIND_DN_ID, CA_FILE_ID, EVERY_ID, Field, GROUPS_BASE_ID, GROUPS_FILTER_ID, MASS_DELETE_ID,
@@ -21,6 +21,7 @@ use crate::gui::dir_jobs::{Password, PasswordState};
 use crate::gui::sync::{self, SyncUi};
 use crate::gui::theme;
 use crate::gui::widgets::banner::banner;
+use crate::gui::widgets::text::{muted, small, titled};
 use crate::ui_text;
 
 impl State {
@@ -234,10 +235,10 @@ impl State {
         .spacing(8);
 
         column![
-            section(fl!("dir-connection"), connection.into()),
-            section(fl!("dir-searches"), searches.into()),
-            section(fl!("dir-options"), options.into()),
-            section(fl!("dir-preset"), self.preset_view()),
+            titled(fl!("dir-connection"), connection.into()),
+            titled(fl!("dir-searches"), searches.into()),
+            titled(fl!("dir-options"), options.into()),
+            titled(fl!("dir-preset"), self.preset_view()),
         ]
         .spacing(12)
         .into()
@@ -363,7 +364,7 @@ impl State {
                 }
                 Err(e) => lines = lines.push(text(e.clone()).size(14).style(text::danger)),
             }
-            col = col.push(section(fl!("dir-test-title"), lines.into()));
+            col = col.push(titled(fl!("dir-test-title"), lines.into()));
         }
         if let Some(r) = &sync.running {
             let (value, line) = match &r.progress {
@@ -376,7 +377,7 @@ impl State {
                 }
                 None => (0.0, fl!("status-sync-starting")),
             };
-            col = col.push(section(
+            col = col.push(titled(
                 fl!("dir-sync-title"),
                 column![
                     progress_bar(0.0..=1.0, value).girth(10),
@@ -417,7 +418,7 @@ impl State {
             for p in &last.problems {
                 lines = lines.push(text(p.clone()).size(12));
             }
-            col = col.push(section(fl!("dir-sync-last"), lines.into()));
+            col = col.push(titled(fl!("dir-sync-last"), lines.into()));
         }
         col.into()
     }
@@ -438,27 +439,6 @@ fn labelled<'a, M: 'a>(label: String, body: Element<'a, M>) -> Element<'a, M> {
     row![text(label).size(14).width(Length::Fixed(220.0)), body]
         .spacing(10)
         .align_y(Alignment::Center)
-        .into()
-}
-
-fn section<'a, M: 'a>(title: String, body: Element<'a, M>) -> Element<'a, M> {
-    container(column![text(title).size(17), body].spacing(10))
-        .padding(14)
-        .width(Length::Fill)
-        .style(theme::section)
-        .into()
-}
-
-fn small<'a, M: 'a>(s: String) -> Element<'a, M> {
-    text(s).size(12).into()
-}
-
-fn muted<'a, M: 'a>(s: String) -> Element<'a, M> {
-    text(s)
-        .size(11)
-        .style(|t: &Theme| text::Style {
-            color: Some(theme::muted(t)),
-        })
         .into()
 }
 

@@ -10,25 +10,13 @@ use crate::gui::imports_jobs::{LeftOut, Section};
 use crate::gui::theme;
 use crate::gui::widgets::banner::{banner, notice};
 use crate::gui::widgets::choice;
+use crate::gui::widgets::text::{boxed, muted, small};
 use crate::library::sacoche::{self, CheckLine, Columns, Outcome};
 use crate::library::siecle::{ImportReport, PupilRef};
 use crate::library::text::Charset;
 
 /// Rows a list shows at the most; the rest is counted.
 pub const MAX_ROWS: usize = 300;
-
-fn small<'a>(s: String) -> Element<'a, Message> {
-    text(s).size(13).into()
-}
-
-fn muted<'a>(s: String) -> Element<'a, Message> {
-    text(s)
-        .size(13)
-        .style(|t: &iced::Theme| text::Style {
-            color: Some(theme::muted(t)),
-        })
-        .into()
-}
 
 fn heading<'a>(s: String) -> Element<'a, Message> {
     text(s).size(17).into()
@@ -44,14 +32,6 @@ fn action<'a>(label: String, enabled: bool, msg: Message) -> Element<'a, Message
         .on_press_maybe(enabled.then_some(msg))
         .style(button::primary)
         .padding([6, 16])
-        .into()
-}
-
-fn section<'a>(content: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
-    container(content)
-        .padding(14)
-        .width(Length::Fill)
-        .style(theme::section)
         .into()
 }
 
@@ -144,7 +124,7 @@ impl State {
     }
 
     fn working(&self, section: Section) -> Option<Element<'_, Message>> {
-        (self.busy == Some(section)).then(|| muted(fl!("imports-working")))
+        (self.busy == Some(section)).then(|| muted(fl!("imports-working")).into())
     }
 
     fn school_row(&self) -> Element<'_, Message> {
@@ -193,7 +173,7 @@ impl State {
         if let Some(w) = self.working(Section::Export) {
             form = form.push(w);
         }
-        let mut col = column![section(form)].spacing(12);
+        let mut col = column![boxed(form)].spacing(12);
         if let Some(e) = &self.exported {
             col = col.push(notice(
                 crate::ui_text::sacoche_exported(&e.file, e.rows, e.left_out.len()),
@@ -220,7 +200,7 @@ impl State {
                         muted(why)
                     ]);
                 }
-                col = col.push(section(more(result, e.left_out.len())));
+                col = col.push(boxed(more(result, e.left_out.len())));
             }
         }
         col.into()
@@ -252,7 +232,7 @@ impl State {
         if let Some(w) = self.working(Section::Check) {
             form = form.push(w);
         }
-        let mut col = column![section(form)].spacing(12);
+        let mut col = column![boxed(form)].spacing(12);
         let Some(c) = &self.checked else {
             return col.into();
         };
@@ -336,7 +316,7 @@ impl State {
                 .style(theme::error_banner)
                 .into()
         } else {
-            section(table)
+            boxed(table)
         }
     }
 
@@ -377,7 +357,7 @@ impl State {
         if let Some(w) = self.working(Section::Siecle) {
             form = form.push(w);
         }
-        let mut col = column![section(form)].spacing(12);
+        let mut col = column![boxed(form)].spacing(12);
         if let Some(p) = &self.preview {
             let school = match self.schools.iter().find(|s| s.uai == p.parsed.uai) {
                 Some(s) => s.to_string(),
@@ -400,7 +380,7 @@ impl State {
                 report_view(&p.plan),
             ]
             .spacing(10);
-            col = col.push(section(facts));
+            col = col.push(boxed(facts));
         }
         if let Some((file, report)) = &self.imported {
             let done = column![
@@ -409,7 +389,7 @@ impl State {
                 report_view(report),
             ]
             .spacing(10);
-            col = col.push(section(done));
+            col = col.push(boxed(done));
         }
         col.into()
     }

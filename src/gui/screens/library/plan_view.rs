@@ -4,11 +4,11 @@
 use iced::widget::{Column, Row, button, column, container, row, text};
 use iced::{Alignment, Element, Length};
 
-use super::view::{block, muted, small};
 use super::{Message, PlanTab, State};
 use crate::fl;
 use crate::gui::theme;
 use crate::gui::widgets::choice_maybe as choice;
+use crate::gui::widgets::text::{muted, small, titled};
 use crate::library::bcdi::TEMPORARY_USER;
 use crate::library::reconcile::{Homonyms, Matched, Plan, Suggestion, Verdict};
 use crate::library::workflow::Preview;
@@ -195,14 +195,14 @@ impl State {
             for h in &plan.homonyms {
                 groups = groups.push(self.homonym_group(p, h));
             }
-            col = col.push(block(fl!("library-homonyms-title"), groups.into()));
+            col = col.push(titled(fl!("library-homonyms-title"), groups.into()));
         }
         if !plan.suggestions.is_empty() {
             let mut list = Column::new().spacing(10);
             for s in &plan.suggestions {
                 list = list.push(self.suggestion(p, s));
             }
-            col = col.push(block(fl!("library-suggestions-title"), list.into()));
+            col = col.push(titled(fl!("library-suggestions-title"), list.into()));
         }
         col.into()
     }
@@ -364,14 +364,14 @@ impl State {
             (fl!("library-col-name-bcdi"), 2),
             (fl!("library-col-name-new"), 2),
         ]);
-        block(fl!("library-renames-title"), table(head, rows))
+        titled(fl!("library-renames-title"), table(head, rows))
     }
 
     pub(super) fn set_aside_view(&self) -> Element<'_, Message> {
         let Some(p) = &self.preview else {
             return muted(fl!("library-working")).into();
         };
-        block(
+        titled(
             fl!("library-set-aside-title"),
             leaving_list(p, &p.plan.set_aside, true),
         )

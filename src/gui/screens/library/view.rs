@@ -13,30 +13,10 @@ use crate::gui::library_jobs::Loaded;
 use crate::gui::theme;
 use crate::gui::widgets::banner::{banner, notice};
 use crate::gui::widgets::choice_maybe as choice;
+use crate::gui::widgets::text::{muted, small, titled};
 use crate::library::bcdi::Population;
 use crate::library::text::Charset;
 use crate::ui_text::skipped_line;
-
-/// A titled box.
-pub(super) fn block<'a>(title: String, body: Element<'a, Message>) -> Element<'a, Message> {
-    container(column![text(title).size(16), body].spacing(8))
-        .padding(12)
-        .width(Length::Fill)
-        .style(theme::section)
-        .into()
-}
-
-pub(super) fn small<'a>(s: String) -> iced::widget::Text<'a> {
-    text(s).size(13)
-}
-
-pub(super) fn muted<'a>(s: String) -> iced::widget::Text<'a> {
-    text(s)
-        .size(13)
-        .style(|t: &iced::Theme| iced::widget::text::Style {
-            color: Some(theme::muted(t)),
-        })
-}
 
 fn step_name(s: Step) -> String {
     match s {
@@ -91,16 +71,14 @@ impl State {
         let mut bar = Row::new().spacing(6).align_y(Alignment::Center);
         for (i, s) in Step::ALL.into_iter().enumerate() {
             if i > 0 {
-                bar = bar.push(muted("→".into()));
+                bar = bar.push(muted("→"));
             }
-            let label = text(step_name(s)).size(14);
             let label = if s == self.step {
-                container(label).padding([5, 10]).style(theme::info_banner)
+                container(text(step_name(s)).size(14))
+                    .padding([5, 10])
+                    .style(theme::info_banner)
             } else {
-                container(label.style(|t: &iced::Theme| iced::widget::text::Style {
-                    color: Some(theme::muted(t)),
-                }))
-                .padding([5, 10])
+                container(muted(step_name(s)).size(14)).padding([5, 10])
             };
             bar = bar.push(label);
         }
@@ -146,17 +124,17 @@ impl State {
         match self.source {
             SourceKind::Directory => {
                 col = col
-                    .push(block(
+                    .push(titled(
                         fl!("library-establishment"),
                         self.establishments_list(),
                     ))
-                    .push(block(fl!("library-populations"), self.populations_view()));
+                    .push(titled(fl!("library-populations"), self.populations_view()));
                 if let Some(census) = self.census.as_ref().filter(|c| !c.classes.is_empty()) {
-                    col = col.push(block(fl!("library-classes"), self.classes_view(census)));
+                    col = col.push(titled(fl!("library-classes"), self.classes_view(census)));
                 }
                 col = col.push(self.census_view());
                 if self.census.as_ref().is_some_and(|c| c.count > 0) {
-                    col = col.push(block(fl!("library-export-only"), self.export_only_view()));
+                    col = col.push(titled(fl!("library-export-only"), self.export_only_view()));
                 }
             }
             SourceKind::EntFile => {
@@ -169,7 +147,7 @@ impl State {
                         .align_y(Alignment::Center),
                 ]
                 .spacing(8);
-                col = col.push(block(fl!("library-ent-title"), body.into()));
+                col = col.push(titled(fl!("library-ent-title"), body.into()));
             }
         }
         col.into()
@@ -259,7 +237,7 @@ impl State {
             for s in &c.skipped {
                 left = left.push(small(skipped_line(s)));
             }
-            col = col.push(block(
+            col = col.push(titled(
                 fl!("library-left-out", count = c.skipped.len()),
                 left.into(),
             ));
@@ -299,8 +277,8 @@ impl State {
         }
         scope = scope.push(option(fl!("library-scope-none"), ScopeKind::NoDeletion));
         column![
-            block(fl!("library-borrowers-title"), borrowers.into()),
-            block(fl!("library-scope-title"), scope.into()),
+            titled(fl!("library-borrowers-title"), borrowers.into()),
+            titled(fl!("library-scope-title"), scope.into()),
         ]
         .spacing(12)
         .into()
@@ -362,7 +340,7 @@ impl State {
         ]
         .spacing(12)
         .align_y(Alignment::Center);
-        let mut col = Column::new().spacing(12).push(block(
+        let mut col = Column::new().spacing(12).push(titled(
             fl!("library-outputs-title"),
             column![muted(fl!("library-charset")), charsets, actions]
                 .spacing(10)
@@ -373,7 +351,7 @@ impl State {
             for f in &self.written {
                 files = files.push(small(f.clone()));
             }
-            col = col.push(block(fl!("library-written-title"), files.into()));
+            col = col.push(titled(fl!("library-written-title"), files.into()));
         }
         col = col.push(self.renames_view()).push(self.set_aside_view());
         col.into()

@@ -10,6 +10,7 @@ use crate::fl;
 use crate::gui::theme;
 use crate::gui::widgets::banner::{banner, notice};
 use crate::gui::widgets::choice;
+use crate::gui::widgets::text::small;
 use crate::gui::widgets::virtual_list::person_row;
 use crate::store::outbox::Item;
 
@@ -40,10 +41,6 @@ fn when(s: &str) -> String {
     s.parse::<jiff::Timestamp>()
         .map(crate::ui_text::datetime)
         .unwrap_or_else(|_| s.to_string())
-}
-
-fn small<'a>(s: String) -> Element<'a, Message> {
-    text(s).size(13).into()
 }
 
 impl State {
@@ -305,7 +302,7 @@ impl State {
 
     fn detail(&self) -> Element<'_, Message> {
         let Some(i) = self.selected_item() else {
-            return small(fl!("queue-select-hint"));
+            return small(fl!("queue-select-hint")).into();
         };
         let mut col = Column::new()
             .spacing(6)
@@ -422,8 +419,8 @@ impl State {
 
     fn live(&self) -> Element<'_, Message> {
         match &self.live {
-            None => small(String::new()),
-            Some(Live::Loading) => small(fl!("queue-live-loading")),
+            None => small(String::new()).into(),
+            Some(Live::Loading) => small(fl!("queue-live-loading")).into(),
             Some(Live::Failed(m)) => notice(m.clone(), true),
             Some(Live::Shown(c)) => {
                 let mut col = Column::new().spacing(2);
