@@ -255,6 +255,19 @@ fn a_self_indexed_write_goes_without_the_triggers_for_its_own_transaction_only()
         })
         .unwrap();
     assert_eq!(names(&store, "quelven"), ["QUELVEN Anne"]);
+
+    // The triggers keep the identifier index in step as well: the old eppn finds nobody.
+    store
+        .write(|tx| {
+            tx.execute(
+                "UPDATE persons SET eppn = 'anne.quessoy@univ.fr' WHERE id = ?1",
+                [ids[0]],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(names(&store, "anne.quessoy@univ.fr"), ["QUESSOY Anne"]);
+    assert!(names(&store, "anne.q@univ.fr").is_empty());
 }
 
 #[test]

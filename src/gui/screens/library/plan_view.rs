@@ -64,12 +64,11 @@ fn opt(s: Option<&str>) -> String {
     dash(s.unwrap_or(""))
 }
 
-/// The match of a borrower in the plan, if any.
 /// Rows of a plan tab shown at once.
-pub(super) const PAGE: usize = 100;
+const PAGE: usize = 100;
 
 /// How many rows a plan tab lists.
-pub(super) fn tab_len(plan: &Plan, tab: PlanTab) -> usize {
+fn tab_len(plan: &Plan, tab: PlanTab) -> usize {
     match tab {
         PlanTab::New => plan.new.len(),
         PlanTab::Updated => plan.updated.len(),
@@ -101,6 +100,7 @@ fn pager<'a>(page: usize, rows: std::ops::Range<usize>, total: usize) -> Element
     .into()
 }
 
+/// The match of a borrower in the plan, if any.
 fn matched_of(p: &Preview, borrower: usize) -> Option<&Matched> {
     p.plan
         .updated
