@@ -446,6 +446,70 @@ fn starttls_with_the_test_ca_and_a_password_with_special_characters() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Bind refused"));
+
+    // LDAPS: the same mirror, read again in full over TLS from the first byte.
+    let ldaps = slapd.ldaps_url().unwrap().replace("127.0.0.1", "localhost");
+    support::cli(&data, &["config", "set", "directory.url", &ldaps]);
+    let again = sync(&data, &slapd, &["--full"]);
+    assert_eq!(again["mode"], "full", "{again}");
+    assert_eq!(
+        (again["added"].as_u64(), again["deleted"].as_u64()),
+        (Some(0), Some(0))
+    );
+
+    // "Test connection" over StartTLS and LDAPS: verified, bound, and the entries counted page by page.
+    use guichet::config::TlsMode;
+    use guichet::directory::client::{ConnectSettings, DirError, Searches, test_connection};
+    let s = suffix("supann");
+    let filters = guichet::directory::mapping::Mapping::preset(
+        guichet::directory::mapping::PresetName::Supann,
+    )
+    .filters();
+    let searches = Searches {
+        people: (format!("ou=people,{s}"), filters.people),
+        groups: Some((format!("ou=groups,{s}"), filters.groups)),
+        structures: None,
+    };
+    let settings = |url: &str, ca: Option<&str>, password: &str| ConnectSettings {
+        url: url.to_string(),
+        tls: TlsMode::Starttls,
+        ca_file: ca.map(PathBuf::from),
+        bind_dn: Some(slapd.reader_dn()),
+        password: Some(password.to_string()),
+        timeout: std::time::Duration::from_secs(10),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for tls_url in [url.as_str(), ldaps.as_str()] {
+        let report = rt
+            .block_on(test_connection(
+                &settings(tls_url, Some(&ca), slapd.reader_password()),
+                &searches,
+            ))
+            .unwrap_or_else(|e| panic!("{tls_url}: {e}"));
+        assert_eq!(report.tls_verified, Some(true), "{tls_url}");
+        assert!(report.content_sync, "{tls_url}");
+        assert_eq!(report.people.unwrap(), 50, "{tls_url}");
+        assert_eq!(report.groups.unwrap().unwrap(), 5, "{tls_url}");
+        let unverified = rt.block_on(test_connection(
+            &settings(tls_url, None, slapd.reader_password()),
+            &searches,
+        ));
+        assert!(
+            matches!(unverified, Err(DirError::Tls { .. })),
+            "{tls_url}: {unverified:?}"
+        );
+        let refused = rt.block_on(test_connection(
+            &settings(tls_url, Some(&ca), "wrong"),
+            &searches,
+        ));
+        assert!(
+            matches!(refused, Err(DirError::BindRefused { .. })),
+            "{tls_url}: {refused:?}"
+        );
+    }
 }
 
 #[test]

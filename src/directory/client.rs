@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry};
+use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError};
+
+use super::wire::{
+    self,
+    proto::{self, Op, Scope},
+};
 
 use crate::config::{DirectoryConfig, TlsMode};
 use crate::directory::mapping::Mapping;
@@ -56,7 +61,7 @@ impl ConnectSettings {
         })
     }
 
-    fn is_ldaps(&self) -> bool {
+    pub fn is_ldaps(&self) -> bool {
         self.url.to_ascii_lowercase().starts_with("ldaps://")
     }
 
@@ -107,23 +112,26 @@ impl DirError {
         matches!(self, DirError::Unreachable { .. })
     }
 
+    /// A failed read or write: a TLS error when rustls says so, else the server is out of reach.
+    pub(crate) fn from_io(e: std::io::Error, url: &str) -> DirError {
+        if let Some(tls) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            return DirError::Tls {
+                url: url.to_string(),
+                message: tls.to_string(),
+            };
+        }
+        DirError::Unreachable {
+            url: url.to_string(),
+            message: e.to_string(),
+        }
+    }
+
     pub(crate) fn from_ldap(e: LdapError, url: &str, op: &'static str) -> DirError {
         match e {
-            LdapError::Io { source } => {
-                if let Some(tls) = source
-                    .get_ref()
-                    .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-                {
-                    return DirError::Tls {
-                        url: url.to_string(),
-                        message: tls.to_string(),
-                    };
-                }
-                DirError::Unreachable {
-                    url: url.to_string(),
-                    message: source.to_string(),
-                }
-            }
+            LdapError::Io { source } => DirError::from_io(source, url),
             LdapError::Timeout { .. } | LdapError::EndOfStream | LdapError::ResultRecv { .. } => {
                 DirError::Unreachable {
                     url: url.to_string(),
@@ -155,7 +163,7 @@ impl DirError {
 }
 
 /// The TLS configuration: the system's authorities plus the CA file, verified (never skipped).
-fn tls_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, DirError> {
+pub(crate) fn tls_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, DirError> {
     use rustls_pki_types::CertificateDer;
     use rustls_pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
@@ -187,18 +195,16 @@ fn tls_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, DirEr
     Ok(Arc::new(config))
 }
 
-/// Opens a connection (TLS as configured) and binds; the connection runs on the current tokio runtime.
-/// Receive buffer of the directory connection. ldap3's connection task decodes whatever the socket
-/// holds each time it runs, so this bounds the directory data in flight, hence the memory of a sync
-/// whose writer lags behind the server (large group entries expand several times once decoded).
+/// Receive buffer of a directory connection: with the one message being decoded, the directory data in
+/// flight while the sync's writer lags behind the server.
 const RECEIVE_BUFFER: u32 = 256 * 1024;
 
 /// Opens the TCP connection of an `ldap://` or `ldaps://` URL with [`RECEIVE_BUFFER`]; `None` for
 /// other URLs (ldap3 opens those itself).
-async fn tcp_stream(
+pub(crate) async fn tcp_stream(
     url: &str,
     timeout: std::time::Duration,
-) -> std::io::Result<Option<std::net::TcpStream>> {
+) -> std::io::Result<Option<tokio::net::TcpStream>> {
     let Some((host, port)) = host_port(url) else {
         return Ok(None);
     };
@@ -219,7 +225,7 @@ async fn tcp_stream(
         };
         socket.set_recv_buffer_size(RECEIVE_BUFFER)?;
         match tokio::time::timeout(timeout, socket.connect(addr)).await {
-            Ok(Ok(stream)) => return stream.into_std().map(Some),
+            Ok(Ok(stream)) => return Ok(Some(stream)),
             Ok(Err(e)) => last = e,
             Err(_) => {
                 last = std::io::Error::new(
@@ -233,7 +239,7 @@ async fn tcp_stream(
 }
 
 /// Host and port of an `ldap://` or `ldaps://` URL (default ports 389 and 636).
-fn host_port(url: &str) -> Option<(String, u16)> {
+pub(crate) fn host_port(url: &str) -> Option<(String, u16)> {
     let (rest, default) = if let Some(r) = strip_prefix_ci(url, "ldap://") {
         (r, 389)
     } else {
@@ -264,13 +270,19 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| &s[prefix.len()..])
 }
 
+/// Opens an ldap3 connection (TLS as configured) and binds; the connection runs on the current tokio
+/// runtime. The write-back uses it; the sync and "Test connection" read through [`super::wire`].
 pub async fn connect(s: &ConnectSettings) -> Result<Ldap, DirError> {
     let mut settings = LdapConnSettings::new().set_conn_timeout(s.timeout);
     if let Some(stream) = tcp_stream(&s.url, s.timeout)
         .await
         .map_err(|e| DirError::from_ldap(e.into(), &s.url, "connect"))?
     {
-        settings = settings.set_std_stream(ldap3::StdStream::Tcp(stream));
+        settings = settings.set_std_stream(ldap3::StdStream::Tcp(
+            stream
+                .into_std()
+                .map_err(|e| DirError::from_io(e, &s.url))?,
+        ));
     }
     if s.uses_tls() {
         settings = settings
@@ -304,45 +316,52 @@ pub async fn connect(s: &ConnectSettings) -> Result<Ldap, DirError> {
 /// Whether the server offers RFC 4533 content synchronisation for `base` (OpenLDAP syncprov). The
 /// root DSE is not enough: slapd lists the control as soon as the module is loaded, even on a database
 /// without the overlay. So: the root DSE must list it, and a refresh that matches nothing must succeed.
-pub async fn offers_content_sync(
-    ldap: &mut Ldap,
-    s: &ConnectSettings,
-    base: &str,
-) -> Result<bool, DirError> {
-    use ldap3::controls::{MakeCritical, RefreshMode, SyncRequest};
-    let (entries, _) = ldap
-        .with_timeout(s.timeout)
-        .search("", Scope::Base, "(objectClass=*)", vec!["supportedControl"])
-        .await
-        .map_err(|e| DirError::from_ldap(e, &s.url, "root DSE"))?
-        .success()
-        .map_err(|e| DirError::from_ldap(e, &s.url, "root DSE"))?;
-    let listed = entries.into_iter().any(|e| {
-        SearchEntry::construct(e)
-            .attrs
-            .get("supportedControl")
-            .is_some_and(|v| v.iter().any(|oid| oid == CONTENT_SYNC_OID))
-    });
+pub async fn offers_content_sync(conn: &mut wire::Conn, base: &str) -> Result<bool, DirError> {
+    let attrs = ["supportedControl".to_string()];
+    conn.search("", Scope::Base, "(objectClass=*)", &attrs, &[])
+        .await?;
+    let mut listed = false;
+    let outcome = loop {
+        let range = conn.next().await?;
+        match conn.message(range)?.op {
+            Op::Entry(dn, attributes) => {
+                let entry =
+                    proto::entry(dn, attributes).map_err(|e| DirError::Protocol(e.to_string()))?;
+                listed |= entry
+                    .all("supportedControl")
+                    .iter()
+                    .any(|oid| oid.trim() == CONTENT_SYNC_OID);
+            }
+            Op::Result(_, outcome) => break outcome,
+            _ => {}
+        }
+    };
+    if outcome.rc != 0 {
+        return Err(DirError::Ldap {
+            op: "root DSE",
+            rc: outcome.rc,
+            message: outcome.text,
+        });
+    }
     if !listed {
         return Ok(false);
     }
-    let probe = SyncRequest {
-        mode: RefreshMode::RefreshOnly,
-        cookie: None,
-        reload_hint: false,
-    };
-    let res = ldap
-        .with_controls(probe.critical())
-        .with_timeout(s.timeout)
-        .search(
-            base,
-            Scope::Base,
-            "(&(objectClass=*)(!(objectClass=*)))",
-            vec!["1.1"],
-        )
-        .await
-        .map_err(|e| DirError::from_ldap(e, &s.url, "search"))?;
-    Ok(res.1.rc == 0)
+    let probe = [proto::sync_request(None)];
+    let none = ["1.1".to_string()];
+    conn.search(
+        base,
+        Scope::Base,
+        "(&(objectClass=*)(!(objectClass=*)))",
+        &none,
+        &probe,
+    )
+    .await?;
+    loop {
+        let range = conn.next().await?;
+        if let Op::Result(_, outcome) = conn.message(range)?.op {
+            return Ok(outcome.rc == 0);
+        }
+    }
 }
 
 /// The answer of "Test connection", step by step.
@@ -402,20 +421,20 @@ pub async fn test_connection(
     s: &ConnectSettings,
     searches: &Searches,
 ) -> Result<TestReport, DirError> {
-    let mut ldap = connect(s).await?;
-    let content_sync = offers_content_sync(&mut ldap, s, &searches.people.0)
+    let mut conn = wire::connect(s).await?;
+    let content_sync = offers_content_sync(&mut conn, &searches.people.0)
         .await
         .unwrap_or(false);
-    let people = count(&mut ldap, s, &searches.people).await;
+    let people = count(&mut conn, &searches.people).await;
     let groups = match &searches.groups {
-        Some(g) => Some(count(&mut ldap, s, g).await),
+        Some(g) => Some(count(&mut conn, g).await),
         None => None,
     };
     let structures = match &searches.structures {
-        Some(g) => Some(count(&mut ldap, s, g).await),
+        Some(g) => Some(count(&mut conn, g).await),
         None => None,
     };
-    let _ = ldap.unbind().await;
+    conn.unbind().await;
     Ok(TestReport {
         url: s.url.clone(),
         tls_verified: s.uses_tls().then_some(true),
@@ -427,38 +446,41 @@ pub async fn test_connection(
     })
 }
 
+/// How many entries a search matches, a page of 1000 DNs at a time (RFC 2696).
 async fn count(
-    ldap: &mut Ldap,
-    s: &ConnectSettings,
+    conn: &mut wire::Conn,
     (base, filter): &(String, String),
 ) -> Result<usize, DirError> {
-    use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
-    let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
-        Box::new(EntriesOnly::new()),
-        Box::new(PagedResults::new(1000)),
-    ];
-    let mut stream = ldap
-        .with_timeout(s.timeout * 6)
-        .streaming_search_with(adapters, base, Scope::Subtree, filter, vec!["1.1"])
-        .await
-        .map_err(|e| DirError::from_ldap(e, &s.url, "search"))?;
+    let none = ["1.1".to_string()];
+    let mut cookie = Vec::new();
     let mut n = 0;
-    while let Some(_entry) = stream
-        .next()
-        .await
-        .map_err(|e| DirError::from_ldap(e, &s.url, "search"))?
-    {
-        n += 1;
+    loop {
+        let page = [proto::paged_request(1000, &cookie)];
+        conn.search(base, Scope::Subtree, filter, &none, &page)
+            .await?;
+        loop {
+            let range = conn.next().await?;
+            let m = conn.message(range)?;
+            match m.op {
+                Op::Entry(..) => n += 1,
+                Op::Result(_, outcome) => {
+                    if outcome.rc != 0 {
+                        return Err(DirError::Ldap {
+                            op: "search",
+                            rc: outcome.rc,
+                            message: outcome.text,
+                        });
+                    }
+                    cookie = wire::paged_cookie(&m.controls)?;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if cookie.is_empty() {
+            return Ok(n);
+        }
     }
-    let res = stream.finish().await;
-    if res.rc != 0 {
-        return Err(DirError::Ldap {
-            op: "search",
-            rc: res.rc,
-            message: res.text,
-        });
-    }
-    Ok(n)
 }
 
 #[cfg(test)]

@@ -6,5 +6,6 @@ pub mod entry;
 pub mod ldif_gen;
 pub mod mapping;
 pub mod sync;
+pub mod wire;
 
 pub use entry::{Entry, dn_key};

@@ -303,10 +303,10 @@ fn run_inner(
                 .enable_all()
                 .build()
                 .map_err(|e| DirError::Protocol(e.to_string()))?;
-            // Unconstrained: the consumer drains what the connection task decoded before that task
-            // runs again, so the connection reads from the socket only as fast as the writer takes
-            // batches (the sync channel blocks this thread). Otherwise ldap3's unbounded channel
-            // would hold the whole directory while the writer lags.
+            // The socket is read only when the next message is wanted (`wire::Conn::next`), and the
+            // sync channel blocks this thread while the writer lags: the reading keeps its pace.
+            // Unconstrained: nothing else runs on this runtime, so tokio's cooperative budget would
+            // only make ready reads yield.
             rt.block_on(tokio::task::unconstrained(search::fetch(
                 ctx, &kinds, cookies, bulk_hint, full_due,
             )))

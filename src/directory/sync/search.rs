@@ -6,19 +6,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::Instant;
 
-use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
-use ldap3::asn1::{PL, StructureTag};
-use ldap3::controls::{
-    Control, ControlType, EntryState, MakeCritical, RefreshMode, SyncDone, SyncInfo, SyncRequest,
-    SyncState,
-};
-use ldap3::{Ldap, Scope};
-
 use super::apply::{Finish, Msg};
 use super::ids::DnIndex;
 use super::items::{GroupItem, PersonItem};
 use super::{Kind, Mode, Phase, Plan, Progress};
 use crate::directory::client::{self, DirError};
+use crate::directory::wire::proto::{self, EntryState, Op, Scope, SyncInfo};
+use crate::directory::wire::{self, Conn};
 use crate::directory::{Entry, dn_key};
 
 const BATCH: usize = 500;
@@ -63,9 +57,8 @@ pub async fn fetch(
     full_due: bool,
 ) -> Result<(), DirError> {
     let plan = ctx.plan;
-    let mut ldap = client::connect(&plan.connect).await?;
-    let content_sync =
-        client::offers_content_sync(&mut ldap, &plan.connect, &plan.searches.people.0).await?;
+    let mut ldap = wire::connect(&plan.connect).await?;
+    let content_sync = client::offers_content_sync(&mut ldap, &plan.searches.people.0).await?;
     let mode = if full || (!content_sync && full_due) {
         Mode::Full
     } else if content_sync {
@@ -122,7 +115,7 @@ pub async fn fetch(
             Err(Stop::Ldap(e)) => return Err(e),
         }
     }
-    let _ = ldap.unbind().await;
+    ldap.unbind().await;
     reader.progress(Phase::Finishing);
     reader.buffering = false;
     let skipped = std::mem::take(&mut reader.skipped);
@@ -296,95 +289,97 @@ impl Reader<'_> {
     /// RFC 4533 refreshOnly; returns the new cookie.
     async fn content_sync(
         &mut self,
-        ldap: &mut Ldap,
+        ldap: &mut Conn,
         kind: Kind,
         base: &str,
         filter: &str,
         attrs: &[String],
         cookie: Option<Vec<u8>>,
     ) -> Result<Option<Vec<u8>>, Stop> {
-        let url = self.ctx.plan.connect.url.clone();
-        let err = |e| DirError::from_ldap(e, &url, "search");
         let full = cookie.is_none();
-        let request = SyncRequest {
-            mode: RefreshMode::RefreshOnly,
-            cookie: cookie.clone(),
-            reload_hint: false,
-        };
-        let mut stream = ldap
-            .with_controls(request.critical())
-            .streaming_search(base, Scope::Subtree, filter, attrs.to_vec())
-            .await
-            .map_err(err)?;
+        let request = [proto::sync_request(cookie.as_deref())];
+        ldap.search(base, Scope::Subtree, filter, attrs, &request)
+            .await?;
         let mut new_cookie = None;
         let mut batch = Batch::new(kind);
         let mut deleted = Vec::new();
         let mut present = Vec::new();
         self.progress(phase_of(kind));
-        while let Some(re) = stream.next().await.map_err(err)? {
-            if re.is_intermediate() {
-                match ldap3::controls::parse_syncinfo(re) {
-                    SyncInfo::NewCookie(c) => new_cookie = Some(c),
-                    SyncInfo::RefreshDelete { cookie, .. }
-                    | SyncInfo::RefreshPresent { cookie, .. } => {
-                        if cookie.is_some() {
-                            new_cookie = cookie;
+        let done = loop {
+            let range = ldap.next().await?;
+            let m = ldap.message(range)?;
+            match m.op {
+                Op::Intermediate(Some(value)) => {
+                    match proto::sync_info(value).map_err(malformed)? {
+                        SyncInfo::NewCookie(c) => new_cookie = Some(c.to_vec()),
+                        SyncInfo::RefreshDone(c) => {
+                            if let Some(c) = c {
+                                new_cookie = Some(c.to_vec());
+                            }
                         }
-                    }
-                    SyncInfo::SyncIdSet {
-                        cookie,
-                        refresh_deletes,
-                        sync_uuids,
-                    } => {
-                        if cookie.is_some() {
-                            new_cookie = cookie;
+                        SyncInfo::IdSet {
+                            cookie,
+                            refresh_deletes,
+                            uuids,
+                        } => {
+                            if let Some(c) = cookie {
+                                new_cookie = Some(c.to_vec());
+                            }
+                            let msg = if refresh_deletes {
+                                Msg::Deleted(kind, uuids.iter().map(|u| uuid_text(u)).collect())
+                            } else {
+                                Msg::SeenUuids(
+                                    kind,
+                                    uuids.iter().filter_map(|u| uuid_raw(u)).collect(),
+                                )
+                            };
+                            self.send(msg)?;
                         }
-                        let msg = if refresh_deletes {
-                            Msg::Deleted(kind, sync_uuids.iter().map(|u| uuid_text(u)).collect())
-                        } else {
-                            Msg::SeenUuids(
-                                kind,
-                                sync_uuids.iter().filter_map(|u| uuid_raw(u)).collect(),
-                            )
-                        };
-                        self.send(msg)?;
                     }
                 }
-                continue;
+                Op::Intermediate(None) | Op::Reference => {}
+                Op::Entry(dn, attributes) => {
+                    let state = m
+                        .controls
+                        .iter()
+                        .find(|c| c.oid == proto::SYNC_STATE_OID)
+                        .and_then(|c| c.value)
+                        .map(proto::sync_state)
+                        .transpose()
+                        .map_err(malformed)?;
+                    let entry = proto::entry(dn, attributes).map_err(malformed)?;
+                    let uuid = match &state {
+                        Some(st) if st.uuid.len() == 16 => uuid_text(st.uuid),
+                        _ => entry_uuid(&entry),
+                    };
+                    if let Some(c) = state.as_ref().and_then(|s| s.cookie) {
+                        new_cookie = Some(c.to_vec());
+                    }
+                    match state.map(|s| s.state) {
+                        Some(EntryState::Delete) => deleted.push(uuid),
+                        Some(EntryState::Present) => present.push(uuid),
+                        _ => self.take_entry(kind, &mut batch, uuid, entry)?,
+                    }
+                }
+                Op::Result(_, outcome) => {
+                    if outcome.rc != 0 {
+                        return Err(Stop::Ldap(DirError::Ldap {
+                            op: "search",
+                            rc: outcome.rc,
+                            message: outcome.text,
+                        }));
+                    }
+                    break m
+                        .controls
+                        .iter()
+                        .find(|c| c.oid == proto::SYNC_DONE_OID)
+                        .and_then(|c| c.value)
+                        .map(proto::sync_done)
+                        .transpose()
+                        .map_err(malformed)?;
+                }
             }
-            if re.is_ref() {
-                continue;
-            }
-            let state = re.1.iter().find_map(|c| match c {
-                Control(Some(ControlType::SyncState), raw) => Some(raw.parse::<SyncState>()),
-                _ => None,
-            });
-            let entry = to_entry(re.0);
-            let uuid = match &state {
-                Some(st) if st.entry_uuid.len() == 16 => uuid_text(&st.entry_uuid),
-                _ => entry_uuid(&entry),
-            };
-            if let Some(c) = state.as_ref().and_then(|s| s.cookie.clone()) {
-                new_cookie = Some(c);
-            }
-            match state.map(|s| s.state) {
-                Some(EntryState::Delete) => deleted.push(uuid),
-                Some(EntryState::Present) => present.push(uuid),
-                _ => self.take_entry(kind, &mut batch, uuid, entry)?,
-            }
-        }
-        let res = stream.finish().await;
-        if res.rc != 0 {
-            return Err(Stop::Ldap(DirError::Ldap {
-                op: "search",
-                rc: res.rc,
-                message: res.text,
-            }));
-        }
-        let done = res.ctrls.iter().find_map(|c| match c {
-            Control(Some(ControlType::SyncDone), raw) => Some(raw.parse::<SyncDone>()),
-            _ => None,
-        });
+        };
         let refresh_deletes = done.as_ref().is_none_or(|d| d.refresh_deletes);
         if let Some(c) = done.and_then(|d| d.cookie) {
             new_cookie = Some(c);
@@ -403,48 +398,57 @@ impl Reader<'_> {
     /// Returns the new watermark (the highest modifyTimestamp seen) as the cookie.
     async fn paged(
         &mut self,
-        ldap: &mut Ldap,
+        ldap: &mut Conn,
         kind: Kind,
         base: &str,
         filter: &str,
         mut attrs: Vec<String>,
         watermark: Option<String>,
     ) -> Result<Option<Vec<u8>>, Stop> {
-        let url = self.ctx.plan.connect.url.clone();
-        let err = |e| DirError::from_ldap(e, &url, "search");
         attrs.push("modifyTimestamp".into());
         let filter = match &watermark {
             Some(w) => format!("(&{filter}(modifyTimestamp>={}))", ldap3::ldap_escape(w)),
             None => filter.to_string(),
         };
-        let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
-            Box::new(EntriesOnly::new()),
-            Box::new(PagedResults::new(BATCH as i32)),
-        ];
-        let mut stream = ldap
-            .streaming_search_with(adapters, base, Scope::Subtree, &filter, attrs)
-            .await
-            .map_err(err)?;
         let mut batch = Batch::new(kind);
         let mut high = watermark.clone().unwrap_or_default();
+        let mut page = Vec::new();
         self.progress(phase_of(kind));
-        while let Some(re) = stream.next().await.map_err(err)? {
-            let entry = to_entry(re.0);
-            if let Some(ts) = entry.first("modifyTimestamp")
-                && ts > high.as_str()
-            {
-                high = ts.to_string();
+        loop {
+            let control = [proto::paged_request(BATCH as i32, &page)];
+            ldap.search(base, Scope::Subtree, &filter, &attrs, &control)
+                .await?;
+            loop {
+                let range = ldap.next().await?;
+                let m = ldap.message(range)?;
+                match m.op {
+                    Op::Entry(dn, attributes) => {
+                        let entry = proto::entry(dn, attributes).map_err(malformed)?;
+                        if let Some(ts) = entry.first("modifyTimestamp")
+                            && ts > high.as_str()
+                        {
+                            high = ts.to_string();
+                        }
+                        let uuid = entry_uuid(&entry);
+                        self.take_entry(kind, &mut batch, uuid, entry)?;
+                    }
+                    Op::Result(_, outcome) => {
+                        if outcome.rc != 0 {
+                            return Err(Stop::Ldap(DirError::Ldap {
+                                op: "search",
+                                rc: outcome.rc,
+                                message: outcome.text,
+                            }));
+                        }
+                        page = wire::paged_cookie(&m.controls)?;
+                        break;
+                    }
+                    Op::Intermediate(_) | Op::Reference => {}
+                }
             }
-            let uuid = entry_uuid(&entry);
-            self.take_entry(kind, &mut batch, uuid, entry)?;
-        }
-        let res = stream.finish().await;
-        if res.rc != 0 {
-            return Err(Stop::Ldap(DirError::Ldap {
-                op: "search",
-                rc: res.rc,
-                message: res.text,
-            }));
+            if page.is_empty() {
+                break;
+            }
         }
         self.flush(kind, &mut batch)?;
         self.send(Msg::Done {
@@ -457,64 +461,9 @@ impl Reader<'_> {
     }
 }
 
-/// The entry of a SearchResultEntry (RFC 4511 §4.5.2: `[APPLICATION 4] { objectName, attributes }`),
-/// taking the decoded buffers as they are: each UTF-8 value becomes its `String` without a copy, other
-/// values (e.g. `jpegPhoto`) stay bytes. A malformed element is left out rather than trusted.
-fn to_entry(tag: StructureTag) -> Entry {
-    let mut parts = match tag.payload {
-        PL::C(parts) => parts.into_iter(),
-        PL::P(_) => return Entry::default(),
-    };
-    let dn = match parts.next().map(|t| t.payload) {
-        Some(PL::P(dn)) => String::from_utf8(dn)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        _ => String::new(),
-    };
-    let mut e = Entry::new(dn);
-    let Some(PL::C(attributes)) = parts.next().map(|t| t.payload) else {
-        return e;
-    };
-    for attribute in attributes {
-        let PL::C(pair) = attribute.payload else {
-            continue;
-        };
-        let mut pair = pair.into_iter();
-        let (Some(PL::P(name)), Some(PL::C(raw))) = (
-            pair.next().map(|t| t.payload),
-            pair.next().map(|t| t.payload),
-        ) else {
-            continue;
-        };
-        let Ok(name) = String::from_utf8(name) else {
-            continue;
-        };
-        // As ldap3's `SearchEntry`: an attribute with one value that is not UTF-8 is binary, all of it.
-        let mut values = Vec::with_capacity(raw.len());
-        let mut binary = false;
-        for v in raw {
-            let PL::P(bytes) = v.payload else {
-                continue;
-            };
-            if binary {
-                e.push_bin(&name, bytes);
-                continue;
-            }
-            match String::from_utf8(bytes) {
-                Ok(text) => values.push(text),
-                Err(bin) => {
-                    binary = true;
-                    for text in values.drain(..) {
-                        e.push_bin(&name, text.into_bytes());
-                    }
-                    e.push_bin(&name, bin.into_bytes());
-                }
-            }
-        }
-        if !binary {
-            e.push_values(name, values);
-        }
-    }
-    e
+/// A response that does not follow the protocol.
+fn malformed(e: wire::ber::Malformed) -> DirError {
+    DirError::Protocol(e.to_string())
 }
 
 /// The entry's identity: its entryUUID, else its DN (directories without entryUUID).
