@@ -112,6 +112,18 @@ impl DirError {
         matches!(self, DirError::Unreachable { .. })
     }
 
+    /// A bind the server answered with result code `rc` (not 0).
+    pub(crate) fn bind_refused(dn: &str, rc: u32, text: String) -> DirError {
+        DirError::BindRefused {
+            dn: dn.to_string(),
+            message: if text.is_empty() {
+                format!("LDAP code {rc}")
+            } else {
+                text
+            },
+        }
+    }
+
     /// A failed read or write: a TLS error when rustls says so, else the server is out of reach.
     pub(crate) fn from_io(e: std::io::Error, url: &str) -> DirError {
         if let Some(tls) = e
@@ -300,14 +312,7 @@ pub async fn connect(s: &ConnectSettings) -> Result<Ldap, DirError> {
             .await
             .map_err(|e| DirError::from_ldap(e, &s.url, "bind"))?;
         if res.rc != 0 {
-            return Err(DirError::BindRefused {
-                dn: dn.clone(),
-                message: if res.text.is_empty() {
-                    format!("LDAP code {}", res.rc)
-                } else {
-                    res.text
-                },
-            });
+            return Err(DirError::bind_refused(dn, res.rc, res.text));
         }
     }
     Ok(ldap)
@@ -336,13 +341,7 @@ pub async fn offers_content_sync(conn: &mut wire::Conn, base: &str) -> Result<bo
             _ => {}
         }
     };
-    if outcome.rc != 0 {
-        return Err(DirError::Ldap {
-            op: "root DSE",
-            rc: outcome.rc,
-            message: outcome.text,
-        });
-    }
+    wire::succeeded(outcome, "root DSE")?;
     if !listed {
         return Ok(false);
     }
@@ -464,13 +463,7 @@ async fn count(
             match m.op {
                 Op::Entry(..) => n += 1,
                 Op::Result(_, outcome) => {
-                    if outcome.rc != 0 {
-                        return Err(DirError::Ldap {
-                            op: "search",
-                            rc: outcome.rc,
-                            message: outcome.text,
-                        });
-                    }
+                    wire::succeeded(outcome, "search")?;
                     cookie = wire::paged_cookie(&m.controls)?;
                     break;
                 }

@@ -25,6 +25,7 @@ pub mod remote;
 pub mod school;
 pub mod search;
 pub mod settings;
+pub mod side_index;
 pub mod siecle;
 pub mod structures;
 pub mod sync_state;
@@ -135,8 +136,10 @@ impl Store {
                 reader: Mutex::new(reader),
             }),
         };
-        // A first directory load killed mid-way leaves secondary indexes dropped: re-create them now.
+        // A first directory load killed mid-way leaves secondary indexes dropped and may leave its
+        // search index unwritten: re-create them now.
         store.restore_secondary_indexes()?;
+        store.repair_search_index()?;
         Ok(store)
     }
 

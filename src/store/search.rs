@@ -71,10 +71,10 @@ pub(crate) fn rebuild_index(tx: &rusqlite::Transaction<'_>) -> Result<()> {
 
 /// One search document, written by [`index_persons`] and [`index_new_persons`]: the names (and the
 /// identifier tokens, stored for ranking) in `person_fts`…
-const INSERT_DOC: &str =
+pub(crate) const INSERT_DOC: &str =
     "INSERT INTO person_fts(rowid, surname, given, other, ids) VALUES (?1, ?2, ?3, ?4, ?5)";
 /// … and the identifier tokens in their own index (migration V9).
-const INSERT_IDS: &str = "INSERT INTO person_ids_fts(rowid, ids) VALUES (?1, ?2)";
+pub(crate) const INSERT_IDS: &str = "INSERT INTO person_ids_fts(rowid, ids) VALUES (?1, ?2)";
 
 /// Brings the index up to date for `ids`, persons whose search document changed without the triggers
 /// ([`super::Store::write_self_indexed`]): each one's old document, if any, is replaced by the view's.
@@ -120,10 +120,10 @@ pub fn index_persons(tx: &rusqlite::Transaction<'_>, ids: &mut Vec<PersonId>) ->
 #[derive(Debug, Clone, Default)]
 pub struct NewDoc {
     /// Folded birth name, or empty.
-    other: String,
+    pub(super) other: String,
     /// Identifier tokens: the identifier columns, then the identifier rows in key order (kind, value),
     /// each through [`push_id_tokens`].
-    ids: String,
+    pub(super) ids: String,
 }
 
 impl NewDoc {

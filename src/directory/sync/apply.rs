@@ -20,6 +20,7 @@ use crate::domain::group::GroupKind;
 use crate::store::cards::CardOptions;
 use crate::store::mirror::{self, Outcome, PendingMembership, StructureIndex};
 use crate::store::persons::SyncFacts;
+use crate::store::side_index::{SideDoc, SideIndex};
 use crate::store::{self, Store};
 
 mod finish;
@@ -97,6 +98,14 @@ pub struct Applier {
     memberships: usize,
     /// A load's checkpoints, done on a thread of their own until the last one.
     checkpoints: Option<store::checkpoint::BackgroundCheckpoint>,
+    /// A first load into an empty store: the search index written on a thread of its own
+    /// (`store::side_index`)…
+    side: Option<SideIndex>,
+    /// … and, once every person is written, waiting to be copied in after the current transaction.
+    side_done: Option<SideIndex>,
+    /// Persons changed again by the same load while its index is written aside (an entry sent twice):
+    /// indexed once more after the copy.
+    reindex: Vec<PersonId>,
 }
 
 impl Applier {
@@ -116,6 +125,9 @@ impl Applier {
             by_ordinal: Vec::new(),
             memberships: 0,
             checkpoints: None,
+            side: None,
+            side_done: None,
+            reindex: Vec::new(),
         }
     }
 
@@ -126,6 +138,9 @@ impl Applier {
     pub fn run(mut self, rx: std::sync::mpsc::Receiver<Msg>) -> Result<Option<Report>, DirError> {
         if self.opts.first_load {
             self.fresh = self.store.write(mirror::begin_first_load)?;
+            if self.fresh {
+                self.side = self.store.start_side_index()?;
+            }
         }
         if self.opts.bulk {
             self.checkpoints = Some(self.store.background_checkpoint()?);
@@ -144,6 +159,10 @@ impl Applier {
                 let mut entries = 0;
                 loop {
                     entries += self.apply(tx, msg, Timestamp::now())?;
+                    if self.side_done.is_some() {
+                        // Commit now: the search index is copied in next, in a transaction of its own.
+                        return Ok(());
+                    }
                     let left = BULK_TRANSACTION.saturating_sub(started.elapsed());
                     if !self.opts.bulk || left.is_zero() || entries >= BULK_ENTRIES {
                         next = rx.recv().ok();
@@ -163,6 +182,12 @@ impl Applier {
                     }
                 }
             })?;
+            if let Some(side) = self.side_done.take() {
+                self.adopt(side)?;
+                if next.is_none() {
+                    next = rx.recv().ok();
+                }
+            }
         }
         Ok(None)
     }
@@ -195,6 +220,7 @@ impl Applier {
                     // reads the groups ahead (`search::Context::first_load`), instead of at the end.
                     store::restore_secondary_indexes_of(tx, &["persons", "person_identifiers"])?;
                     tracing::debug!("sync: person indexes restored");
+                    self.side_done = self.side.take();
                 }
             }
             Msg::Finish(_) => unreachable!("Finish is handled by run"),
@@ -227,6 +253,9 @@ impl Applier {
                 percent: self.opts.mass_delete_percent,
             });
         }
+        if let Some(side) = self.side.take() {
+            self.adopt(side)?;
+        }
         let store = self.store.clone();
         let step = Instant::now();
         if self.opts.first_load {
@@ -244,6 +273,20 @@ impl Applier {
         }
         tracing::debug!(cpu_ms = ?super::thread_cpu().map(|d| d.as_millis()), "sync: writer done");
         Ok(self.report)
+    }
+
+    /// Copies the search index written aside into the store, then indexes again the persons the load
+    /// changed after their first document.
+    fn adopt(&mut self, side: SideIndex) -> Result<(), DirError> {
+        side.finish(&self.store)?;
+        if !self.reindex.is_empty() {
+            let reindex = &mut self.reindex;
+            self.store
+                .write_self_indexed(|tx| store::search::index_persons(tx, reindex))?;
+            reindex.clear();
+        }
+        tracing::debug!("sync: search index copied in");
+        Ok(())
     }
 
     fn kind(&mut self, kind: Kind) -> &mut KindState {
@@ -382,12 +425,23 @@ impl Applier {
                 mirror::set_directory_photo(tx, id, jpeg, dims, now)?;
             }
         }
-        store::search::index_new_persons(
-            tx,
-            added
-                .into_iter()
-                .map(|(id, at)| (id, &items[at].computed, &items[at].doc)),
-        )?;
+        match &self.side {
+            Some(side) => side.send(
+                added
+                    .into_iter()
+                    .map(|(id, at)| SideDoc::of(id, &items[at].computed, &items[at].doc))
+                    .collect(),
+            )?,
+            None => store::search::index_new_persons(
+                tx,
+                added
+                    .into_iter()
+                    .map(|(id, at)| (id, &items[at].computed, &items[at].doc)),
+            )?,
+        }
+        if self.side.is_some() {
+            self.reindex.extend_from_slice(&modified);
+        }
         store::search::index_persons(tx, &mut modified)?;
         Ok(())
     }

@@ -208,8 +208,11 @@ pub fn run(
 ) -> Result<Report, DirError> {
     let started = Instant::now();
     let result = run_inner(store, plan, progress, cancel, started);
-    // An interrupted first load leaves secondary indexes dropped: re-create them now, whatever happened.
-    let resumed = store.restore_secondary_indexes();
+    // An interrupted first load leaves secondary indexes dropped, and its search index may not be
+    // copied in yet: re-create them now, whatever happened.
+    let resumed = store
+        .restore_secondary_indexes()
+        .and_then(|_| store.repair_search_index());
     let now = Timestamp::now();
     match result {
         Ok(mut report) => {

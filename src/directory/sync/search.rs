@@ -339,11 +339,7 @@ impl Reader<'_> {
                 }
                 Op::Intermediate(None) | Op::Reference => {}
                 Op::Entry(dn, attributes) => {
-                    let state = m
-                        .controls
-                        .iter()
-                        .find(|c| c.oid == proto::SYNC_STATE_OID)
-                        .and_then(|c| c.value)
+                    let state = wire::control(&m.controls, proto::SYNC_STATE_OID)
                         .map(proto::sync_state)
                         .transpose()
                         .map_err(malformed)?;
@@ -362,18 +358,8 @@ impl Reader<'_> {
                     }
                 }
                 Op::Result(_, outcome) => {
-                    if outcome.rc != 0 {
-                        return Err(Stop::Ldap(DirError::Ldap {
-                            op: "search",
-                            rc: outcome.rc,
-                            message: outcome.text,
-                        }));
-                    }
-                    break m
-                        .controls
-                        .iter()
-                        .find(|c| c.oid == proto::SYNC_DONE_OID)
-                        .and_then(|c| c.value)
+                    wire::succeeded(outcome, "search")?;
+                    break wire::control(&m.controls, proto::SYNC_DONE_OID)
                         .map(proto::sync_done)
                         .transpose()
                         .map_err(malformed)?;
@@ -433,13 +419,7 @@ impl Reader<'_> {
                         self.take_entry(kind, &mut batch, uuid, entry)?;
                     }
                     Op::Result(_, outcome) => {
-                        if outcome.rc != 0 {
-                            return Err(Stop::Ldap(DirError::Ldap {
-                                op: "search",
-                                rc: outcome.rc,
-                                message: outcome.text,
-                            }));
-                        }
+                        wire::succeeded(outcome, "search")?;
                         page = wire::paged_cookie(&m.controls)?;
                         break;
                     }

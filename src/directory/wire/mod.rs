@@ -136,14 +136,7 @@ pub async fn connect(s: &ConnectSettings) -> Result<Conn, DirError> {
         conn.current = id;
         let outcome = conn.result(proto::BIND_RESPONSE).await?;
         if outcome.rc != 0 {
-            return Err(DirError::BindRefused {
-                dn: dn.clone(),
-                message: if outcome.text.is_empty() {
-                    format!("LDAP code {}", outcome.rc)
-                } else {
-                    outcome.text
-                },
-            });
+            return Err(DirError::bind_refused(dn, outcome.rc, outcome.text));
         }
     }
     Ok(conn)
@@ -306,14 +299,27 @@ impl Conn {
     }
 }
 
+/// The value of the control `oid` among a message's controls.
+pub fn control<'a>(controls: &[proto::ControlRef<'a>], oid: &[u8]) -> Option<&'a [u8]> {
+    controls.iter().find(|c| c.oid == oid).and_then(|c| c.value)
+}
+
+/// `Ok` for a result that says success, else the server's code and message as the error of `op`.
+pub fn succeeded(outcome: Outcome, op: &'static str) -> Result<(), DirError> {
+    if outcome.rc == 0 {
+        return Ok(());
+    }
+    Err(DirError::Ldap {
+        op,
+        rc: outcome.rc,
+        message: outcome.text,
+    })
+}
+
 /// The cookie of the paged results control among a search's result controls; empty when the server
 /// sent none (no more pages).
 pub fn paged_cookie(controls: &[proto::ControlRef<'_>]) -> Result<Vec<u8>, DirError> {
-    let Some(value) = controls
-        .iter()
-        .find(|c| c.oid == proto::PAGED_OID.as_bytes())
-        .and_then(|c| c.value)
-    else {
+    let Some(value) = control(controls, proto::PAGED_OID.as_bytes()) else {
         return Ok(Vec::new());
     };
     proto::paged_cookie(value)
