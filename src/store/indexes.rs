@@ -13,6 +13,14 @@ const SUSPENDED_INDEXES: &str = "index.suspended_indexes";
 /// building an index once from sorted rows is much faster than keeping it up to date row by row.
 const BULK_INDEXED_TABLES: [&str; 3] = ["persons", "person_identifiers", "memberships"];
 
+/// How indexes are built: sorted in runs of 2 MB written to temporary files, one run sorted by a
+/// helper thread while the next is read, then merged (SQLite's external sorter). The connections sort
+/// in memory otherwise (`CONNECTION_MEMORY`), where SQLite sorts all the keys at once on the calling
+/// thread: for the 275,000 persons of the bench, the persons' six indexes took 1.7 s that way and
+/// 1.1 s this way, and a full load 0.5–1 s less.
+const BUILD_SORTER: &str =
+    "PRAGMA threads = 1; PRAGMA cache_size = -2048; PRAGMA temp_store = FILE;";
+
 /// Drops the secondary indexes of [`BULK_INDEXED_TABLES`] and records their SQL, in the caller's
 /// transaction; an interrupted load gets them back at the next `Store::open`. Unique indexes stay (they
 /// are constraints). Does nothing when already suspended.
@@ -79,14 +87,21 @@ fn restore_indexes(tx: &Transaction<'_>, now: impl Fn(&str) -> bool) -> Result<b
         return Ok(false);
     };
     let (restore, keep): (Vec<String>, Vec<String>) = sql.into_iter().partition(|s| now(s));
-    for statement in &restore {
-        let t = std::time::Instant::now();
-        tx.execute_batch(statement)?;
-        tracing::debug!(
-            ms = t.elapsed().as_millis() as u64,
-            statement,
-            "index restored"
-        );
+    if !restore.is_empty() {
+        tx.execute_batch(BUILD_SORTER)?;
+        let built = restore.iter().try_for_each(|statement| {
+            let t = std::time::Instant::now();
+            tx.execute_batch(statement)?;
+            tracing::debug!(
+                ms = t.elapsed().as_millis() as u64,
+                statement,
+                "index restored"
+            );
+            Ok::<_, StoreError>(())
+        });
+        let back = tx.execute_batch(super::CONNECTION_MEMORY);
+        built?;
+        back?;
     }
     if keep.is_empty() {
         tx.execute("DELETE FROM settings WHERE key = ?1", [SUSPENDED_INDEXES])?;
@@ -146,6 +161,19 @@ mod tests {
         assert!(partly.iter().any(|n| n == "persons_sort"));
         assert!(partly.iter().any(|n| n == "person_identifiers_value"));
         assert!(!partly.iter().any(|n| n == "memberships_person"));
+        // The connection sorts in memory again once the indexes are built.
+        let settings: (i64, i64, i64) = store
+            .write(|tx| {
+                Ok(tx.query_row(
+                    "SELECT (SELECT cache_size FROM pragma_cache_size),
+                            (SELECT temp_store FROM pragma_temp_store),
+                            (SELECT threads FROM pragma_threads)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(settings, (-32768, 2, 0));
         // Nothing more of those tables to restore; the rest comes back when the store opens again
         // (an interrupted load).
         assert!(

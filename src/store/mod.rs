@@ -233,6 +233,11 @@ impl Store {
     }
 }
 
+/// Page cache and temporary storage of every connection (32 MB; sorts and temporary tables in
+/// memory). `indexes` changes them for the time it builds indexes, and puts these back.
+pub(crate) const CONNECTION_MEMORY: &str =
+    "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA threads = 0;";
+
 /// One immediate write transaction on `conn`, committed if `f` succeeds.
 fn commit<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -247,8 +252,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "cache_size", "-32768")?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.execute_batch(CONNECTION_MEMORY)?;
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("fold_text", 1, flags, |ctx| {
         let s: Option<String> = ctx.get(0)?;
