@@ -237,10 +237,13 @@ impl Applier {
         let people = self.kinds.remove(&Kind::People).unwrap_or_default();
         let mut gone = GoneIds::new(&people);
         // On the writer connection, whose page cache already holds the persons (the reader's would
-        // fill with them for this one scan).
-        self.store.write(|tx| {
-            mirror::each_active_directory_person(tx, |uuid, id| gone.check(uuid, id))
-        })?;
+        // fill with them for this one scan). A first load into a mirror no load wrote to has written
+        // every directory person it holds: none can be gone.
+        if !self.fresh {
+            self.store.write(|tx| {
+                mirror::each_active_directory_person(tx, |uuid, id| gone.check(uuid, id))
+            })?;
+        }
         let (gone, total) = gone.finish();
         drop(people);
         if !gone.is_empty()

@@ -4,12 +4,14 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
+use crate::directory::entry::FastHash;
+
 use crate::domain::card::PersonId;
 
 /// Entry ids (see `search::entry_uuid`): entryUUIDs as 128-bit numbers, other ids (`dn:…`) as text.
 #[derive(Debug, Default)]
 pub struct IdSet {
-    uuids: HashSet<u128, UuidHash>,
+    uuids: HashSet<u128, FastHash>,
     others: HashSet<String>,
 }
 
@@ -45,41 +47,6 @@ impl Extend<String> for IdSet {
     }
 }
 
-/// Hashing for UUIDs, which are already well spread (OpenLDAP's are time-based: the low time bits
-/// vary fastest): one multiply instead of SipHash, for the hundreds of thousands a present set lists.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct UuidHash;
-
-impl BuildHasher for UuidHash {
-    type Hasher = UuidHasher;
-    fn build_hasher(&self) -> UuidHasher {
-        UuidHasher(0)
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct UuidHasher(u64);
-
-impl std::hash::Hasher for UuidHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn write_u128(&mut self, n: u128) {
-        self.write_u64(n as u64);
-        self.write_u64((n >> 64) as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 32)
-    }
-}
-
 /// The value of an RFC 4122 text UUID in lower case (`25539be8-6423-103e-add8-988999978433`), the
 /// form the sync gives every entryUUID; `None` for anything else.
 fn uuid_value(s: &str) -> Option<u128> {
@@ -110,14 +77,14 @@ fn uuid_value(s: &str) -> Option<u128> {
 /// take some 2^64 DNs.
 pub struct DnIndex {
     hashers: (std::hash::RandomState, std::hash::RandomState),
-    ids: HashMap<u128, PersonId>,
+    ids: HashMap<u128, PersonId, FastHash>,
 }
 
 impl DnIndex {
     pub fn new() -> DnIndex {
         DnIndex {
             hashers: (Default::default(), Default::default()),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
         }
     }
 
