@@ -496,4 +496,4 @@ mod tests {
 
 #[cfg(test)]
 #[path = "search_tests.rs"]
-mod quality;
+pub(super) mod quality;

@@ -185,7 +185,8 @@ fn fts_rows(store: &Store) -> Vec<(i64, String)> {
         .unwrap()
 }
 
-fn record(surname: &str, eppn: &str) -> PersonRecord {
+/// A staff member with an eppn and a jointure identifier.
+pub(in crate::store) fn record(surname: &str, eppn: &str) -> PersonRecord {
     PersonRecord {
         surname: surname.into(),
         given_name: "Anne".into(),

@@ -278,19 +278,8 @@ fn write_aside(mut conn: Connection, receiver: Receiver<Vec<SideDoc>>) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::person::PersonRecord;
+    use crate::store::search::quality::record;
     use crate::store::{persons, test_util};
-
-    fn record(surname: &str, eppn: &str) -> PersonRecord {
-        PersonRecord {
-            surname: surname.into(),
-            given_name: "Anne".into(),
-            eppn: Some(eppn.into()),
-            affiliation: "staff".into(),
-            source: "test".into(),
-            ..Default::default()
-        }
-    }
 
     fn hits(store: &Store, q: &str) -> Vec<String> {
         store
