@@ -38,8 +38,9 @@ const QUEUE: usize = 200;
 /// Lets the thread run only on a core nothing else wants (Linux `SCHED_IDLE`). While the persons are
 /// read, the directory server, the reading side and the writer keep both cores busy; the index is
 /// written in their gaps and while the writer builds the persons' indexes alone, instead of taking
-/// turns with them. Measured on the 275,000-person bench: 1.5 s less for a full load than at normal
-/// priority, which gained nothing over indexing in the writer's own transactions.
+/// turns with them. Measured on the 275,000-person bench, in alternated runs: a full load took 9.2 s
+/// on average this way, 9.9 s at normal priority, which was no faster than indexing in the writer's
+/// own transactions.
 fn run_when_idle() {
     #[cfg(target_os = "linux")]
     {
@@ -119,7 +120,12 @@ impl Store {
             .name("guichet-index-load".into())
             .spawn(move || {
                 run_when_idle();
-                write_aside(scratch, receiver)
+                let out = write_aside(scratch, receiver);
+                tracing::debug!(
+                    cpu_ms = ?crate::thread_cpu().map(|d| d.as_millis()),
+                    "sync: search index thread done"
+                );
+                out
             })
             .map_err(|e| StoreError::Open {
                 path: path.clone(),

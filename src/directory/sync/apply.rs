@@ -274,7 +274,7 @@ impl Applier {
             self.store.checkpoint()?;
             tracing::debug!("sync: checkpoint done");
         }
-        tracing::debug!(cpu_ms = ?super::thread_cpu().map(|d| d.as_millis()), "sync: writer done");
+        tracing::debug!(cpu_ms = ?crate::thread_cpu().map(|d| d.as_millis()), "sync: writer done");
         Ok(self.report)
     }
 

@@ -324,7 +324,7 @@ fn run_inner(
         })
     };
     drop(tx);
-    tracing::debug!(cpu_ms = ?thread_cpu().map(|d| d.as_millis()), "sync: reading side done");
+    tracing::debug!(cpu_ms = ?crate::thread_cpu().map(|d| d.as_millis()), "sync: reading side done");
     let written = writer
         .join()
         .map_err(|_| DirError::Protocol("the sync writer stopped".into()))?;
@@ -333,14 +333,6 @@ fn run_inner(
         (Ok(_), Ok(Some(report))) => Ok(report),
         (Ok(_), Ok(None)) => Err(DirError::Cancelled),
     }
-}
-
-/// CPU time of the calling thread so far (Linux; `None` elsewhere): the sync's debug log reports each
-/// side's, which shows which one a full load waits for.
-pub(crate) fn thread_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns = stat.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
 }
 
 /// Tests the configured directory (see `client::test_connection`), blocking.
