@@ -7,6 +7,9 @@
 //! `person_ids_fts` tables. Once every person is written, the index's rows are copied into the store in
 //! one transaction: the tables have the same definition, so SQLite copies their records as they are.
 //!
+//! Persons indexed in the store itself meanwhile (written at the counter, or sent twice by the
+//! directory) are indexed again from the view after the copy.
+//!
 //! Until that copy commits, a settings marker says the store's search index is incomplete; whatever
 //! stops the load (error, cancel, killed process), the index is rebuilt from the persons by
 //! [`Store::repair_search_index`], which `Store::open` and the end of every sync call.
@@ -205,8 +208,9 @@ impl SideIndex {
             rows.collect::<std::result::Result<_, _>>()?
         };
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // Persons the index triggers indexed during the load: written at the counter meanwhile (a
-        // guest, a card). Indexed again from the view once the copy has replaced their documents.
+        // Persons indexed in the store during the load: by the triggers (written at the counter
+        // meanwhile: a guest, a card) or by the load itself (an entry sent twice). Indexed again from
+        // the view once the copy has replaced their documents.
         // Read from the index's content table: the index itself must not be opened on this
         // connection before the copy, or FTS5 would keep the structure it read then.
         let mut others: Vec<PersonId> = {
@@ -380,14 +384,32 @@ mod tests {
             })
             .unwrap();
         assert_eq!(indexed(&store), (1, 0));
+        // A person of the load changed again by it (an entry sent twice): the load indexes it in the
+        // store, as `index_persons` does for changed persons.
+        store
+            .write_self_indexed(|tx| {
+                let id: PersonId =
+                    tx.query_row("SELECT id FROM persons WHERE surname = 'Quimper'", [], |r| {
+                        r.get(0)
+                    })?;
+                tx.execute(
+                    "UPDATE persons SET surname = 'Quimper-Le Goff', folded_surname = 'quimper le goff'
+                      WHERE id = ?1",
+                    [id],
+                )?;
+                search::index_persons(tx, &mut vec![id])
+            })
+            .unwrap();
+        assert_eq!(indexed(&store), (2, 1));
         // The store's connections have read the index before the copy.
         integrity(&store);
         side.finish(&store).unwrap();
         assert!(!scratch.exists());
         assert_eq!(indexed(&store), (4, 3));
         assert_eq!(hits(&store, "quillivic"), ["Quillivic"]);
+        assert_eq!(hits(&store, "le goff"), ["Quimper-Le Goff"]);
         assert_eq!(hits(&store, "quessoy"), ["Quessoy"]);
-        assert_eq!(hits(&store, "a.quimper"), ["Quimper"]);
+        assert_eq!(hits(&store, "a.quimper"), ["Quimper-Le Goff"]);
         assert_eq!(hits(&store, "qui").len(), 3);
         integrity(&store);
         // The triggers keep the copied index up to date on the same connections.

@@ -103,9 +103,6 @@ pub struct Applier {
     side: Option<SideIndex>,
     /// … and, once every person is written, waiting to be copied in after the current transaction.
     side_done: Option<SideIndex>,
-    /// Persons changed again by the same load while its index is written aside (an entry sent twice):
-    /// indexed once more after the copy.
-    reindex: Vec<PersonId>,
 }
 
 impl Applier {
@@ -127,7 +124,6 @@ impl Applier {
             checkpoints: None,
             side: None,
             side_done: None,
-            reindex: Vec::new(),
         }
     }
 
@@ -278,16 +274,11 @@ impl Applier {
         Ok(self.report)
     }
 
-    /// Copies the search index written aside into the store, then indexes again the persons the load
-    /// changed after their first document.
+    /// Copies the search index written aside into the store. Persons this load changed after their
+    /// first document (an entry sent twice) were indexed in the store meanwhile: the copy indexes them
+    /// again ([`SideIndex::finish`]).
     fn adopt(&mut self, side: SideIndex) -> Result<(), DirError> {
         side.finish(&self.store)?;
-        if !self.reindex.is_empty() {
-            let reindex = &mut self.reindex;
-            self.store
-                .write_self_indexed(|tx| store::search::index_persons(tx, reindex))?;
-            reindex.clear();
-        }
         tracing::debug!("sync: search index copied in");
         Ok(())
     }
@@ -441,9 +432,6 @@ impl Applier {
                     .into_iter()
                     .map(|(id, at)| (id, &items[at].computed, &items[at].doc)),
             )?,
-        }
-        if self.side.is_some() {
-            self.reindex.extend_from_slice(&modified);
         }
         store::search::index_persons(tx, &mut modified)?;
         Ok(())
