@@ -151,7 +151,12 @@ impl Store {
                 |r| r.get::<_, bool>(0),
             )?)
         })?;
-        let _ = std::fs::remove_file(scratch_path(self.path()));
+        let scratch = scratch_path(self.path());
+        if scratch.exists() && in_use(&scratch) {
+            // Another process is loading into this store right now; its copy will do.
+            return Ok(false);
+        }
+        let _ = std::fs::remove_file(&scratch);
         if !pending {
             return Ok(false);
         }
@@ -207,6 +212,16 @@ impl SideIndex {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
+        if shadow.is_empty() {
+            // The scratch file went (another process opening the store removed it): ATTACH made an
+            // empty one. Nothing is copied and the marker stays, so the index is rebuilt instead.
+            drop(conn);
+            let _ = std::fs::remove_file(&self.path);
+            return Err(StoreError::BadValue {
+                column: "person_fts",
+                value: format!("{} is gone", self.path.display()),
+            });
+        }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Persons indexed in the store during the load: by the triggers (written at the counter
         // meanwhile: a guest, a card) or by the load itself (an entry sent twice). Indexed again from
@@ -257,10 +272,13 @@ impl Drop for SideIndex {
 }
 
 /// A new scratch database with the index tables, without journal or sync: it is only ever read by
-/// the copy, after its writer is done.
+/// the copy, after its writer is done. Its connection keeps the file locked until it closes
+/// (exclusive locking mode), which tells another process opening the store that a load is writing it
+/// ([`in_use`]).
 fn open_scratch(path: &Path, ddl: &[String]) -> Result<Connection> {
     let _ = std::fs::remove_file(path);
     let conn = Connection::open(path)?;
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
     conn.pragma_update(None, "journal_mode", "OFF")?;
     conn.pragma_update(None, "synchronous", "OFF")?;
     conn.pragma_update(None, "cache_size", "-32768")?;
@@ -268,6 +286,19 @@ fn open_scratch(path: &Path, ddl: &[String]) -> Result<Connection> {
         conn.execute_batch(sql)?;
     }
     Ok(conn)
+}
+
+/// Whether the scratch database at `path` is locked by the load writing it.
+fn in_use(path: &Path) -> bool {
+    let Ok(conn) = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
+    else {
+        return false;
+    };
+    let _ = conn.busy_timeout(std::time::Duration::ZERO);
+    matches!(
+        conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;"),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy
+    )
 }
 
 /// The thread's loop: documents in transactions of [`TRANSACTION_DOCS`].
@@ -453,14 +484,45 @@ mod tests {
         integrity(&store);
         assert!(!store.repair_search_index().unwrap());
 
+        // Another process opening the store during a load leaves the load's scratch file alone.
+        let path = dir.path().join("shared.db");
+        let shared = Store::open(&path).unwrap();
+        let side = shared.start_side_index().unwrap().unwrap();
+        load(&shared, &side, &[("Quéméner", "a.quemener@univ.fr")]);
+        let other = Store::open(&path).unwrap();
+        assert!(scratch_path(&path).exists());
+        assert!(!other.repair_search_index().unwrap());
+        load(&shared, &side, &[("Quentel", "a.quentel@univ.fr")]);
+        side.finish(&shared).unwrap();
+        assert_eq!(indexed(&other), (2, 2));
+        assert_eq!(hits(&other, "quemener"), ["Quéméner"]);
+        assert_eq!(hits(&other, "quentel"), ["Quentel"]);
+        integrity(&shared);
+        // A scratch file gone all the same: the copy fails instead of copying nothing, and the
+        // marker stays for the rebuild.
+        let path = dir.path().join("gone.db");
+        let gone = Store::open(&path).unwrap();
+        let side = gone.start_side_index().unwrap().unwrap();
+        load(&gone, &side, &[("Quénéhervé", "a.queneherve@univ.fr")]);
+        let mut side = side;
+        side.join().unwrap();
+        std::fs::remove_file(scratch_path(&path)).unwrap();
+        assert!(side.finish(&gone).is_err());
+        assert!(gone.repair_search_index().unwrap());
+        assert_eq!(hits(&gone, "queneherve"), ["Quénéhervé"]);
+
         // A process killed mid-load: the next open repairs.
         let path = dir.path().join("killed.db");
         let store = Store::open(&path).unwrap();
         let side = store.start_side_index().unwrap().unwrap();
         load(&store, &side, &[("Quimper", "a.quimper@univ.fr")]);
+        // Killed: the thread's connection is gone (and its lock), nothing cleaned up.
+        let mut side = side;
+        side.join().unwrap();
         std::mem::forget(side);
         drop(store);
         let store = Store::open(&path).unwrap();
+        assert_eq!(indexed(&store).0, 1);
         assert_eq!(hits(&store, "quimper"), ["Quimper"]);
         assert!(!scratch_path(&path).exists());
     }
