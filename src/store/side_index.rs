@@ -187,6 +187,17 @@ impl SideIndex {
             .map_err(|_| stopped())
     }
 
+    /// Whether the thread still takes documents (until [`SideIndex::end_input`]). Persons written
+    /// after that are indexed in the store, and again by the copy.
+    pub fn accepting(&self) -> bool {
+        self.sender.is_some()
+    }
+
+    /// Tells the thread no more documents come: it commits what it has and stops.
+    pub fn end_input(&mut self) {
+        self.sender = None;
+    }
+
     /// Waits for the thread, then copies the index into `store` in one transaction and removes the
     /// marker and the scratch database. Call it outside any transaction of `store`.
     pub fn finish(mut self, store: &Store) -> Result<()> {

@@ -238,6 +238,13 @@ pub fn parse_message(bytes: &[u8]) -> Result<Message<'_>, Malformed> {
 /// not UTF-8 is binary, all of it (e.g. `jpegPhoto`), as ldap3's `SearchEntry` has it.
 pub fn entry(dn: &[u8], mut attributes: Reader<'_>) -> Result<Entry, Malformed> {
     let mut e = Entry::new(String::from_utf8_lossy(dn).into_owned());
+    // Sized once: growing the map attribute by attribute rehashed it three or four times an entry.
+    let mut count = attributes;
+    let mut n = 0;
+    while !count.is_empty() && count.any().is_ok() {
+        n += 1;
+    }
+    e.attrs.reserve(n);
     while !attributes.is_empty() {
         let mut pair = attributes.nested(SEQUENCE)?;
         let name = pair.expect(OCTET_STRING)?;
