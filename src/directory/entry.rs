@@ -126,8 +126,7 @@ impl Entry {
 /// removed, so that `member: UID=x, ou=People,dc=ex` finds the entry `uid=x,ou=people,dc=ex`.
 /// Escaped separators (`\,`) are kept as they are.
 pub fn dn_key(dn: &str) -> String {
-    // The usual DN (ASCII, no space, no escape): lower-casing is all there is to do.
-    if dn.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') {
+    if is_plain(dn) {
         return dn.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(dn.len());
@@ -155,6 +154,22 @@ pub fn dn_key(dn: &str) -> String {
     out
 }
 
+/// The usual DN (ASCII, no space, no escape): lower-casing is all [`dn_key`] does to it.
+fn is_plain(dn: &str) -> bool {
+    dn.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+}
+
+/// [`dn_key`] of a DN the caller no longer needs: the usual DN is lower-cased in place (a group's
+/// members are a million DNs in a large directory).
+pub fn into_dn_key(mut dn: String) -> String {
+    if is_plain(&dn) {
+        dn.make_ascii_lowercase();
+        dn
+    } else {
+        dn_key(&dn)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +182,14 @@ mod tests {
         );
         assert_eq!(dn_key("cn=A\\, B,ou=x"), "cn=a\\, b,ou=x");
         assert_eq!(dn_key("cn=Élise+sn=Ô,ou=X"), "cn=élise+sn=ô,ou=x");
+        for dn in [
+            " UID=Jdupont, ou=People ,DC=univ-rennes,dc=fr",
+            "UID=Jdupont,ou=People,DC=univ-rennes,dc=fr",
+            "cn=A\\, B,ou=x",
+            "cn=Élise+sn=Ô,ou=X",
+        ] {
+            assert_eq!(into_dn_key(dn.to_owned()), dn_key(dn), "{dn}");
+        }
     }
 
     #[test]

@@ -67,13 +67,14 @@ pub struct SideDoc {
 }
 
 impl SideDoc {
-    pub fn of(id: PersonId, computed: &Computed, doc: &NewDoc) -> SideDoc {
+    /// Takes the document's texts out of a person already written (they are not needed after).
+    pub fn take(id: PersonId, computed: &mut Computed, doc: &mut NewDoc) -> SideDoc {
         SideDoc {
             id,
-            surname: computed.folded_surname.clone(),
-            given: computed.folded_given.clone(),
-            other: doc.other.clone(),
-            ids: doc.ids.clone(),
+            surname: std::mem::take(&mut computed.folded_surname),
+            given: std::mem::take(&mut computed.folded_given),
+            other: std::mem::take(&mut doc.other),
+            ids: std::mem::take(&mut doc.ids),
         }
     }
 }
@@ -391,7 +392,11 @@ mod tests {
                 for (surname, eppn) in names {
                     let rec = record(surname, eppn);
                     let id = persons::insert(tx, &rec, now)?;
-                    docs.push(SideDoc::of(id, &Computed::of(&rec), &NewDoc::of(&rec)));
+                    docs.push(SideDoc::take(
+                        id,
+                        &mut Computed::of(&rec),
+                        &mut NewDoc::of(&rec),
+                    ));
                 }
                 side.send(docs)
             })

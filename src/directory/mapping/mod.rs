@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::entry::{Entry, dn_key};
+use super::entry::{Entry, into_dn_key};
 use crate::domain::group::{GroupKind, GroupRecord, short_name};
 use crate::domain::person::{IdKind, PersonRecord};
 use crate::domain::structure::{StructureKind, StructureRecord};
@@ -516,7 +516,7 @@ impl Mapping {
 
     /// Maps a group entry: `name` = the full Grouper name (case-exact), display name = `description`
     /// or the last stem, kind by [`group_kind`], members from `member` and `uniqueMember` (blank
-    /// values dropped, duplicates by [`dn_key`] dropped).
+    /// values dropped, duplicates by [`dn_key`](crate::directory::dn_key) dropped).
     pub fn map_group(&self, e: &Entry) -> Result<MappedGroup, MapError> {
         use GroupField as G;
         let r = Reader {
@@ -529,9 +529,9 @@ impl Mapping {
             .unwrap_or_else(|| short_name(&name).to_owned());
         let mut member_keys: Vec<String> = r
             .list(G::Members)?
-            .iter()
-            .chain(&r.list(G::UniqueMembers)?)
-            .map(|dn| dn_key(dn))
+            .into_iter()
+            .chain(r.list(G::UniqueMembers)?)
+            .map(into_dn_key)
             .collect();
         member_keys.sort_unstable();
         member_keys.dedup();

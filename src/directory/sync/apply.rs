@@ -255,6 +255,7 @@ impl Applier {
         }
         if let Some(side) = self.side.take() {
             self.adopt(side)?;
+            lap(step, "search index copy");
         }
         store.write(|tx| self.finish(tx, f, &gone, now, step))?;
         if self.opts.bulk {
@@ -315,7 +316,7 @@ impl Applier {
     fn persons(
         &mut self,
         tx: &Transaction<'_>,
-        items: Vec<PersonItem>,
+        mut items: Vec<PersonItem>,
         now: Timestamp,
     ) -> store::Result<()> {
         // Persons whose search document this batch writes (without the index triggers): new ones as
@@ -353,7 +354,10 @@ impl Applier {
             if self.opts.first_load {
                 self.by_ordinal.push(id);
             }
-            self.kind(Kind::People).seen.insert(item.uuid.clone());
+            // Seen persons matter to the scan for departed ones, which a fresh load skips.
+            if !self.fresh {
+                self.kind(Kind::People).seen.insert(item.uuid.clone());
+            }
             match outcome {
                 Outcome::Unchanged => continue,
                 Outcome::Added => {
@@ -415,7 +419,10 @@ impl Applier {
             Some(side) if side.accepting() => side.send(
                 added
                     .into_iter()
-                    .map(|(id, at)| SideDoc::of(id, &items[at].computed, &items[at].doc))
+                    .map(|(id, at)| {
+                        let item = &mut items[at];
+                        SideDoc::take(id, &mut item.computed, &mut item.doc)
+                    })
                     .collect(),
             )?,
             _ => store::search::index_new_persons(

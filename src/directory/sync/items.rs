@@ -98,19 +98,38 @@ impl GroupItem {
 
 /// SHA-256 of a value's `Hash` feed, truncated to 128 bits: stable for a given build, which is all a
 /// "did this entry change since the last sync" test needs (a new build at worst rewrites each entry once).
+///
+/// The feed is many small writes (each field, each length, each member DN and its end mark): they are
+/// gathered and handed to SHA-256 by the kilobyte, which gives the same digest for less work.
 fn digest(value: &impl Hash) -> [u8; 16] {
-    struct Feed(Sha256);
+    const CHUNK: usize = 4096;
+    struct Feed {
+        sha: Sha256,
+        buf: Vec<u8>,
+    }
     impl Hasher for Feed {
         fn write(&mut self, bytes: &[u8]) {
-            self.0.update(bytes);
+            if self.buf.len() + bytes.len() > CHUNK {
+                self.sha.update(&self.buf);
+                self.buf.clear();
+            }
+            if bytes.len() >= CHUNK {
+                self.sha.update(bytes);
+            } else {
+                self.buf.extend_from_slice(bytes);
+            }
         }
         fn finish(&self) -> u64 {
             0
         }
     }
-    let mut feed = Feed(Sha256::new());
+    let mut feed = Feed {
+        sha: Sha256::new(),
+        buf: Vec::with_capacity(CHUNK),
+    };
     value.hash(&mut feed);
-    let full = feed.0.finalize();
+    feed.sha.update(&feed.buf);
+    let full = feed.sha.finalize();
     let mut out = [0; 16];
     out.copy_from_slice(&full[..16]);
     out
@@ -131,6 +150,28 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::domain::group::GroupKind;
+
+    #[test]
+    fn the_gathered_feed_digests_like_sha256_of_every_write() {
+        struct Direct(Sha256);
+        impl Hasher for Direct {
+            fn write(&mut self, bytes: &[u8]) {
+                self.0.update(bytes);
+            }
+            fn finish(&self) -> u64 {
+                0
+            }
+        }
+        // Small writes, writes across a chunk's end, and one value longer than a chunk.
+        let long = "x".repeat(10_000);
+        let members: Vec<String> = (0..2_000).map(|i| format!("uid=u{i},ou=people")).collect();
+        let value = (&long, &members, 42u64, "é");
+        let mut direct = Direct(Sha256::new());
+        value.hash(&mut direct);
+        let full = direct.0.finalize();
+        assert_eq!(digest(&value)[..], full[..16]);
+        assert_ne!(digest(&value), digest(&(&long, &members, 43u64, "é")));
+    }
 
     #[test]
     fn hex_is_two_lower_case_digits_a_byte() {
