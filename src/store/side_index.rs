@@ -5,8 +5,9 @@
 //! second thread writes their search documents into a scratch database of its own (`<db>-index-load`,
 //! no journal: it is thrown away if anything goes wrong), with the same `person_fts` and
 //! `person_ids_fts` tables. Once every person is written the thread is told no more come
-//! ([`SideIndex::end_input`]) and finishes while the groups are written; the load's last step copies
-//! the index's rows into the store in one transaction: the tables have the same definition, so SQLite
+//! ([`SideIndex::end_input`]) and finishes while the groups are written; then, without waiting for
+//! it (at the latest in the load's last step), the index's rows are copied into the store in one
+//! transaction: the tables have the same definition, so SQLite
 //! copies their records as they are.
 //!
 //! Persons indexed in the store itself meanwhile (written at the counter, or sent twice by the
@@ -194,6 +195,11 @@ impl SideIndex {
     /// after that are indexed in the store, and again by the copy.
     pub fn accepting(&self) -> bool {
         self.sender.is_some()
+    }
+
+    /// Whether the thread has stopped (done, or failed: [`SideIndex::finish`] tells).
+    pub fn finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
     /// Tells the thread no more documents come: it commits what it has and stops.

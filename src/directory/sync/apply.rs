@@ -145,6 +145,7 @@ impl Applier {
                 other => other,
             };
             let store = self.store.clone();
+            let mut copy_index = false;
             // The batches index the persons they write themselves (`persons`), once each.
             store.write_self_indexed(|tx| {
                 let started = Instant::now();
@@ -152,6 +153,11 @@ impl Applier {
                 let mut entries = 0;
                 loop {
                     entries += self.apply(tx, msg, Timestamp::now())?;
+                    if self.side_index_ready() {
+                        // Commit now: the search index is copied next, in a transaction of its own.
+                        copy_index = true;
+                        return Ok(());
+                    }
                     let left = BULK_TRANSACTION.saturating_sub(started.elapsed());
                     if !self.opts.bulk || left.is_zero() || entries >= BULK_ENTRIES {
                         next = rx.recv().ok();
@@ -171,8 +177,21 @@ impl Applier {
                     }
                 }
             })?;
+            if copy_index && let Some(side) = self.side.take() {
+                self.adopt(side)?;
+                next = rx.recv().ok();
+            }
         }
         Ok(None)
+    }
+
+    /// Whether the search index written aside is complete and can be copied in without waiting: the
+    /// thread has every document and has finished. Copied as soon as it is, while the groups are still
+    /// read, or else in the last step.
+    fn side_index_ready(&self) -> bool {
+        self.side
+            .as_ref()
+            .is_some_and(|s| !s.accepting() && s.finished())
     }
 
     /// Applies one message in the current transaction; returns the number of entries it carried.
@@ -204,8 +223,8 @@ impl Applier {
                     store::restore_secondary_indexes_of(tx, &["persons", "person_identifiers"])?;
                     tracing::debug!("sync: person indexes restored");
                     // The index thread has every document: it finishes while the groups are written,
-                    // and the copy waits for the last transaction (copying it here made the writer
-                    // wait for the thread, then write the groups alone: 0.5 s more on the bench).
+                    // and the copy follows once it has (copying it here made the writer wait for the
+                    // thread, then write the groups alone).
                     if let Some(side) = &mut self.side {
                         side.end_input();
                     }
