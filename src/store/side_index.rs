@@ -5,10 +5,9 @@
 //! second thread writes their search documents into a scratch database of its own (`<db>-index-load`,
 //! no journal: it is thrown away if anything goes wrong), with the same `person_fts` and
 //! `person_ids_fts` tables. Once every person is written the thread is told no more come
-//! ([`SideIndex::end_input`]) and finishes while the groups are written; then, without waiting for
-//! it (at the latest in the load's last step), the index's rows are copied into the store in one
-//! transaction: the tables have the same definition, so SQLite
-//! copies their records as they are.
+//! ([`SideIndex::end_input`]) and finishes while the groups are written; once it has (at the latest in
+//! the load's last step), the index's rows are copied into the store in one transaction: the tables
+//! have the same definition, so SQLite copies their records as they are.
 //!
 //! Persons indexed in the store itself meanwhile (written at the counter, or sent twice by the
 //! directory) are indexed again from the view after the copy.

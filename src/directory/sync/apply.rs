@@ -99,7 +99,7 @@ pub struct Applier {
     /// A load's checkpoints, done on a thread of their own until the last one.
     checkpoints: Option<store::checkpoint::BackgroundCheckpoint>,
     /// A first load into an empty store: the search index written on a thread of its own
-    /// (`store::side_index`), copied in by the last transaction's step.
+    /// (`store::side_index`), copied in as soon as it is complete ([`Applier::side_index_ready`]).
     side: Option<SideIndex>,
 }
 
