@@ -136,10 +136,7 @@ impl Store {
                 reader: Mutex::new(reader),
             }),
         };
-        // A first directory load killed mid-way leaves secondary indexes dropped and may leave its
-        // search index unwritten: re-create them now.
-        store.restore_secondary_indexes()?;
-        store.repair_search_index()?;
+        store.recover_first_load()?;
         Ok(store)
     }
 
@@ -209,6 +206,15 @@ impl Store {
         Ok(out)
     }
 
+    /// Puts back what a first directory load stopped mid-way (error, cancel, killed process) leaves
+    /// undone: its dropped secondary indexes and a search index not copied in yet. Nothing to do after
+    /// a load that finished. Called by `Store::open` and at the end of every sync.
+    pub fn recover_first_load(&self) -> Result<()> {
+        self.restore_secondary_indexes()?;
+        self.repair_search_index()?;
+        Ok(())
+    }
+
     /// Re-creates the secondary indexes an interrupted first directory load left dropped, and folds
     /// the WAL back. Returns whether there were any.
     pub fn restore_secondary_indexes(&self) -> Result<bool> {
@@ -246,11 +252,11 @@ fn commit<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T
     Ok(out)
 }
 
-/// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
-/// (`fold_text`, `compact_ids`: the same folding as everywhere else, from `domain::names`).
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 64;
 
+/// Connection settings shared by the writer and the reader, and the SQL functions the schema uses
+/// (`fold_text`, `compact_ids`: the same folding as everywhere else, from `domain::names`).
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // More statements than rusqlite's default 16: a sync's group batches cycle through about twenty,

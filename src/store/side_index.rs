@@ -410,6 +410,16 @@ mod tests {
             .unwrap();
     }
 
+    /// A new store at `path` whose first load wrote one person aside and whose index thread is done,
+    /// nothing copied yet.
+    fn loaded_aside(path: &Path, surname: &str, eppn: &str) -> (Store, SideIndex) {
+        let store = Store::open(path).unwrap();
+        let mut side = store.start_side_index().unwrap().unwrap();
+        load(&store, &side, &[(surname, eppn)]);
+        side.join().unwrap();
+        (store, side)
+    }
+
     #[test]
     fn an_index_written_aside_is_copied_in_whole_and_stays_writable() {
         let (store, _dir) = test_util::temp_store();
@@ -524,11 +534,7 @@ mod tests {
         // A scratch file gone all the same: the copy fails instead of copying nothing, and the
         // marker stays for the rebuild.
         let path = dir.path().join("gone.db");
-        let gone = Store::open(&path).unwrap();
-        let side = gone.start_side_index().unwrap().unwrap();
-        load(&gone, &side, &[("Quénéhervé", "a.queneherve@univ.fr")]);
-        let mut side = side;
-        side.join().unwrap();
+        let (gone, side) = loaded_aside(&path, "Quénéhervé", "a.queneherve@univ.fr");
         std::fs::remove_file(scratch_path(&path)).unwrap();
         assert!(side.finish(&gone).is_err());
         assert!(gone.repair_search_index().unwrap());
@@ -536,12 +542,8 @@ mod tests {
 
         // A process killed mid-load: the next open repairs.
         let path = dir.path().join("killed.db");
-        let store = Store::open(&path).unwrap();
-        let side = store.start_side_index().unwrap().unwrap();
-        load(&store, &side, &[("Quimper", "a.quimper@univ.fr")]);
+        let (store, side) = loaded_aside(&path, "Quimper", "a.quimper@univ.fr");
         // Killed: the thread's connection is gone (and its lock), nothing cleaned up.
-        let mut side = side;
-        side.join().unwrap();
         std::mem::forget(side);
         drop(store);
         let store = Store::open(&path).unwrap();

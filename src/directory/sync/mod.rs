@@ -208,15 +208,12 @@ pub fn run(
 ) -> Result<Report, DirError> {
     let started = Instant::now();
     let result = run_inner(store, plan, progress, cancel, started);
-    // An interrupted first load leaves secondary indexes dropped, and its search index may not be
-    // copied in yet: re-create them now, whatever happened.
-    let resumed = store
-        .restore_secondary_indexes()
-        .and_then(|_| store.repair_search_index());
+    // Whatever happened, an interrupted first load gets its indexes back now.
+    let recovered = store.recover_first_load();
     let now = Timestamp::now();
     match result {
         Ok(mut report) => {
-            resumed?;
+            recovered?;
             report.seconds = started.elapsed().as_secs_f64();
             Ok(report)
         }
