@@ -121,17 +121,30 @@ pub fn upsert_structure(
     dn_key: &str,
 ) -> Result<(i64, Outcome)> {
     // (id, whether every field is already as in `rec`)
-    let found: Option<(i64, bool)> = tx
-        .prepare_cached(
-            "SELECT id, code = ?2 AND uai IS ?3 AND kind = ?4 AND name = ?5 AND dn_key IS ?6 AND entry_uuid IS ?1
-               FROM structures WHERE entry_uuid = ?1 OR code = ?2
-              ORDER BY entry_uuid = ?1 DESC LIMIT 1",
-        )?
-        .query_row(
-            params![entry_uuid, rec.code, rec.uai, rec.kind.as_str(), rec.name, dn_key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    // By entryUUID, else by code: two plain lookups (see `upsert_group`).
+    let by = |sql: &str| -> Result<Option<(i64, bool)>> {
+        Ok(tx
+            .prepare_cached(sql)?
+            .query_row(
+                params![
+                    entry_uuid,
+                    rec.code,
+                    rec.uai,
+                    rec.kind.as_str(),
+                    rec.name,
+                    dn_key
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    };
+    const SAME: &str =
+        "SELECT id, code = ?2 AND uai IS ?3 AND kind = ?4 AND name = ?5 AND dn_key IS ?6
+                               AND entry_uuid IS ?1 FROM structures";
+    let found = match by(&format!("{SAME} WHERE entry_uuid = ?1"))? {
+        Some(f) => Some(f),
+        None => by(&format!("{SAME} WHERE code = ?2"))?,
+    };
     match found {
         Some((id, true)) => Ok((id, Outcome::Unchanged)),
         Some((id, false)) => {
@@ -216,22 +229,29 @@ impl GroupCache {
         Ok(())
     }
 
-    /// The id of the group named `name`, creating it (source `ldap-attr`) when unknown.
-    pub fn ensure(
+    /// The id of the group named `name`, creating it (source `ldap-attr`) when unknown, with the
+    /// display name and kind `describe` gives (asked only then: a load looks groups up millions of
+    /// times).
+    pub fn ensure<D: AsRef<str>>(
         &mut self,
         tx: &Transaction<'_>,
         name: &str,
-        display: &str,
-        kind: GroupKind,
+        describe: impl FnOnce() -> (D, GroupKind),
     ) -> Result<i64> {
         self.load(tx)?;
         if let Some(id) = self.by_name.get(name) {
             return Ok(*id);
         }
+        let (display, kind) = describe();
         tx.prepare_cached(
             "INSERT INTO groups (name, display_name, kind, source) VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![name, display, kind.as_str(), ATTR_GROUP_SOURCE])?;
+        .execute(params![
+            name,
+            display.as_ref(),
+            kind.as_str(),
+            ATTR_GROUP_SOURCE
+        ])?;
         let id = tx.last_insert_rowid();
         self.by_name.insert(name.to_string(), id);
         Ok(id)
@@ -293,15 +313,25 @@ pub fn upsert_group(
     dn_key: &str,
     hash: &str,
 ) -> Result<(i64, Outcome)> {
-    let found: Option<(i64, Option<String>)> = tx
-        .prepare_cached(
-            "SELECT id, sync_hash FROM groups WHERE entry_uuid = ?1 OR name = ?2
-              ORDER BY entry_uuid = ?1 DESC LIMIT 1",
-        )?
-        .query_row(params![entry_uuid, rec.name], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
+    // By entryUUID, else by name: two plain lookups. One `entry_uuid = ?1 OR name = ?2 ORDER BY
+    // entry_uuid = ?1` query was planned again at every call (its plan depends on the bound values),
+    // half of a first load's group writing.
+    let by = |sql: &str, value: &str| -> Result<Option<(i64, Option<String>)>> {
+        Ok(tx
+            .prepare_cached(sql)?
+            .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    };
+    let found = match by(
+        "SELECT id, sync_hash FROM groups WHERE entry_uuid = ?1",
+        entry_uuid,
+    )? {
+        Some(f) => Some(f),
+        None => by(
+            "SELECT id, sync_hash FROM groups WHERE name = ?1",
+            &rec.name,
+        )?,
+    };
     match found {
         Some((id, old)) if old.as_deref() == Some(hash) => Ok((id, Outcome::Unchanged)),
         Some((id, _)) => {
@@ -638,7 +668,8 @@ pub fn insert_memberships(
     tx: &Transaction<'_>,
     pending: &mut Vec<PendingMembership>,
 ) -> Result<usize> {
-    pending.sort_unstable();
+    // By (group, person) packed in one integer: cheaper to compare than the tuple.
+    pending.sort_unstable_by_key(|&(g, p, _)| (u64::from(g) << 32) | u64::from(p));
     // One row per (group, person), with the origins merged into the first.
     pending.dedup_by(|later, kept| {
         let same = later.0 == kept.0 && later.1 == kept.1;

@@ -398,15 +398,16 @@ impl Applier {
                     }
                 }
             }
-            let mut groups = HashSet::new();
+            // A list: a first load's memberships are deduplicated when written.
+            let mut groups = Vec::new();
             for name in &m.member_of {
-                let g = self.groups.ensure(
-                    tx,
-                    name,
-                    crate::domain::group::short_name(name),
-                    mapping::group_kind(name),
-                )?;
-                groups.insert(g);
+                let g = self.groups.ensure(tx, name, || {
+                    (
+                        crate::domain::group::short_name(name),
+                        mapping::group_kind(name),
+                    )
+                })?;
+                groups.push(g);
             }
             for (name, display, teacher) in classes {
                 let kind = if teacher {
@@ -414,13 +415,14 @@ impl Applier {
                 } else {
                     GroupKind::Class
                 };
-                groups.insert(self.groups.ensure(tx, &name, &display, kind)?);
+                groups.push(self.groups.ensure(tx, &name, || (display, kind))?);
             }
             if self.opts.first_load {
                 for g in groups {
                     self.add_membership(tx, g, id, mirror::FROM_PERSON)?;
                 }
             } else if outcome == Outcome::Modified || !groups.is_empty() {
+                let groups: HashSet<i64> = groups.into_iter().collect();
                 let (a, r) = mirror::set_person_groups(tx, id, &groups)?;
                 self.memberships += a + r;
             }
