@@ -293,16 +293,15 @@ pub(super) struct Reader<'a, F> {
 }
 
 impl<F: Field> Reader<'_, F> {
-    fn rows(&self, fields: &[F]) -> Vec<&Row<F>> {
+    fn rows<'f>(&self, fields: &'f [F]) -> impl Iterator<Item = &Row<F>> + use<'_, 'f, F> {
         fields
             .iter()
             .filter_map(|f| self.rows.iter().find(|r| r.field == *f))
-            .collect()
     }
 
     pub(super) fn attrs(&self, fields: &[F]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for attr in self.rows(fields).into_iter().flat_map(|r| &r.attrs) {
+        for attr in self.rows(fields).flat_map(|r| &r.attrs) {
             if !out.contains(attr) {
                 out.push(attr.clone());
             }
@@ -313,15 +312,14 @@ impl<F: Field> Reader<'_, F> {
     /// The first value found along `fields` (each with its attributes in order); when there is none,
     /// the first absent rule that says something (Missing or Default) along `fields`.
     pub(super) fn get(&self, fields: &[F]) -> Result<Option<Value>, MapError> {
-        let rows = self.rows(fields);
-        for r in &rows {
-            for attr in &r.attrs {
-                if let Some(v) = read(r.parse, attr, self.e)? {
+        for r in self.rows(fields) {
+            for (attr, key) in r.attrs.iter().zip(&r.keys) {
+                if let Some(v) = read(r.parse, attr, key, self.e)? {
                     return Ok(Some(v));
                 }
             }
         }
-        for r in &rows {
+        for r in self.rows(fields) {
             match r.absent {
                 Absent::Skip => {}
                 Absent::Missing => return Err(missing(self.e, &r.attrs)),
@@ -356,9 +354,10 @@ impl<F: Field> Reader<'_, F> {
     }
 }
 
-/// Reads one attribute of `e` with `parse`: `Ok(None)` when it has no (non-blank) value, `BadValue`
-/// when a value does not have the expected shape (a bad value is reported, never dropped).
-fn read(parse: Parse, attr: &str, e: &Entry) -> Result<Option<Value>, MapError> {
+/// Reads one attribute of `e` (`attr`, lower-cased as `key`) with `parse`: `Ok(None)` when it has no
+/// (non-blank) value, `BadValue` when a value does not have the expected shape (a bad value is
+/// reported, never dropped).
+fn read(parse: Parse, attr: &str, key: &str, e: &Entry) -> Result<Option<Value>, MapError> {
     let bad = |value: &str, expected: &'static str| MapError::BadValue {
         dn: e.dn.clone(),
         attr: attr.to_owned(),
@@ -366,7 +365,7 @@ fn read(parse: Parse, attr: &str, e: &Entry) -> Result<Option<Value>, MapError> 
         expected,
     };
     let values: Vec<&str> = e
-        .all(attr)
+        .all(key)
         .iter()
         .map(|v| v.trim())
         .filter(|v| !v.is_empty())
