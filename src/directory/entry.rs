@@ -1,21 +1,29 @@
 //! A directory entry as the mapping sees it: a DN and its attribute values, independent of the LDAP
 //! client library (so presets can be tested without a server).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::hash::BuildHasher;
 
-/// One LDAP entry. Attribute names are stored lower-cased (LDAP attribute names are
-/// case-insensitive); values are kept exactly as the server sent them.
+/// One LDAP entry. Values are kept exactly as the server sent them; attribute names are compared
+/// without regard to case (LDAP attribute names are case-insensitive).
+///
+/// The sync decodes entries straight from the received message: names and values then borrow its
+/// bytes (`'a`) instead of being copied, and the mapping copies only the values it keeps. Entries
+/// built by hand (tests, the LDIF reader) own theirs (`Entry<'static>`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Entry {
-    pub dn: String,
-    pub attrs: HashMap<String, Vec<String>, FastHash>,
-    pub bin_attrs: HashMap<String, Vec<Vec<u8>>, FastHash>,
+pub struct Entry<'a> {
+    pub dn: Cow<'a, str>,
+    /// (attribute name as received, range of its values in `values`), in the order received. An
+    /// entry has a score of attributes: a linear search costs less than hashing the name.
+    names: Vec<(Cow<'a, str>, usize, usize)>,
+    values: Vec<Cow<'a, str>>,
+    /// Attributes with a value that is not UTF-8 (e.g. `jpegPhoto`): all their values as bytes.
+    bin: Vec<(Cow<'a, str>, Vec<Cow<'a, [u8]>>)>,
 }
 
 /// Hashing with one multiply per 8 bytes instead of SipHash, for keys that are already well spread or
 /// come from the directory itself (no flooding to fear): UUIDs (OpenLDAP's are time-based: the low
-/// time bits vary fastest), DN fingerprints, attribute names. A sync hashes millions of them.
+/// time bits vary fastest), DN fingerprints. A sync hashes millions of them.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct FastHash;
 
@@ -49,8 +57,8 @@ impl std::hash::Hasher for FastHasher {
     }
 }
 
-impl Entry {
-    pub fn new(dn: impl Into<String>) -> Entry {
+impl<'a> Entry<'a> {
+    pub fn new(dn: impl Into<Cow<'a, str>>) -> Entry<'a> {
         Entry {
             dn: dn.into(),
             ..Entry::default()
@@ -58,44 +66,103 @@ impl Entry {
     }
 
     /// Adds a value (builder style, for tests and the LDIF reader).
-    pub fn with(mut self, attr: &str, value: impl Into<String>) -> Entry {
+    pub fn with(mut self, attr: &str, value: impl Into<Cow<'a, str>>) -> Entry<'a> {
         self.push(attr, value.into());
         self
     }
 
-    pub fn push(&mut self, attr: &str, value: String) {
-        self.attrs
-            .entry(attr.to_ascii_lowercase())
-            .or_default()
-            .push(value);
-    }
-
-    /// Adds all the values of one attribute, taking ownership (the sync's path: no copy per value).
-    pub fn push_values(&mut self, mut attr: String, values: Vec<String>) {
-        attr.make_ascii_lowercase();
-        match self.attrs.entry(attr) {
-            std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().extend(values),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(values);
+    /// Adds one value of `attr`.
+    pub fn push(&mut self, attr: &str, value: impl Into<Cow<'a, str>>) {
+        let value = value.into();
+        match self.position(attr) {
+            Some(i) => {
+                let end = self.names[i].2;
+                self.values.insert(end, value);
+                self.names[i].2 += 1;
+                for later in &mut self.names[i + 1..] {
+                    later.1 += 1;
+                    later.2 += 1;
+                }
+            }
+            None => {
+                let at = self.values.len();
+                self.values.push(value);
+                self.names.push((Cow::Owned(attr.to_owned()), at, at + 1));
             }
         }
     }
 
-    pub fn push_bin(&mut self, attr: &str, value: Vec<u8>) {
-        self.bin_attrs
-            .entry(attr.to_ascii_lowercase())
-            .or_default()
-            .push(value);
+    /// Adds the values of one attribute as received (the sync's path: nothing is copied).
+    pub fn push_values(
+        &mut self,
+        attr: Cow<'a, str>,
+        values: impl IntoIterator<Item = Cow<'a, str>>,
+    ) {
+        if self.position(&attr).is_some() {
+            // The same attribute twice in one entry: rare, kept in one place.
+            for v in values {
+                self.push(&attr, v);
+            }
+            return;
+        }
+        let at = self.values.len();
+        self.values.extend(values);
+        let end = self.values.len();
+        self.names.push((attr, at, end));
+    }
+
+    /// Room for `attrs` attributes and `values` values, when they are known beforehand.
+    pub fn reserve(&mut self, attrs: usize, values: usize) {
+        self.names.reserve(attrs);
+        self.values.reserve(values);
+    }
+
+    /// Adds a binary value of `attr`.
+    pub fn push_bin(&mut self, attr: &str, value: impl Into<Cow<'a, [u8]>>) {
+        let value = value.into();
+        match self
+            .bin
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(attr))
+        {
+            Some((_, v)) => v.push(value),
+            None => self.bin.push((Cow::Owned(attr.to_owned()), vec![value])),
+        }
+    }
+
+    /// Removes every text value of `attr` (tests: an entry without one attribute).
+    pub fn remove(&mut self, attr: &str) {
+        if let Some(i) = self.position(attr) {
+            let (_, start, end) = self.names.remove(i);
+            self.values.drain(start..end);
+            for later in &mut self.names[i..] {
+                later.1 -= end - start;
+                later.2 -= end - start;
+            }
+        }
+    }
+
+    /// Replaces every value of `attr` by `value` (tests: an entry with one odd value).
+    pub fn set(&mut self, attr: &str, value: impl Into<Cow<'a, str>>) {
+        self.remove(attr);
+        self.push(attr, value);
+    }
+
+    fn position(&self, attr: &str) -> Option<usize> {
+        self.names
+            .iter()
+            .position(|(n, _, _)| n.len() == attr.len() && n.eq_ignore_ascii_case(attr))
     }
 
     /// Every value of `attr` (case-insensitive name); empty when absent.
-    pub fn all(&self, attr: &str) -> &[String] {
-        let found = if attr.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.attrs.get(&attr.to_ascii_lowercase())
-        } else {
-            self.attrs.get(attr)
-        };
-        found.map(Vec::as_slice).unwrap_or(&[])
+    pub fn all(&self, attr: &str) -> &[Cow<'a, str>] {
+        match self.position(attr) {
+            Some(i) => {
+                let (_, start, end) = self.names[i];
+                &self.values[start..end]
+            }
+            None => &[],
+        }
     }
 
     /// The first non-blank value of `attr`, trimmed.
@@ -106,12 +173,18 @@ impl Entry {
             .find(|v| !v.is_empty())
     }
 
+    /// Every binary value of `attr` (an attribute with a value that is not UTF-8).
+    pub fn all_bin(&self, attr: &str) -> &[Cow<'a, [u8]>] {
+        self.bin
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(attr))
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
+    }
+
     /// The first binary value of `attr` (e.g. `jpegPhoto`).
     pub fn first_bin(&self, attr: &str) -> Option<&[u8]> {
-        self.bin_attrs
-            .get(&attr.to_ascii_lowercase())
-            .and_then(|v| v.first())
-            .map(Vec::as_slice)
+        self.all_bin(attr).first().map(|v| &**v)
     }
 
     /// Whether the entry has `class` among its objectClass values (case-insensitive).

@@ -450,7 +450,7 @@ impl Mapping {
             );
         }
         let record = PersonRecord {
-            dn: Some(e.dn.clone()),
+            dn: Some(e.dn.to_string()),
             entry_uuid: entry_uuid(e),
             uid: r.text(P::Uid)?,
             eppn: r.text(P::Eppn)?,
@@ -523,7 +523,7 @@ impl Mapping {
                 name,
                 parent_code,
             },
-            dn: e.dn.clone(),
+            dn: e.dn.to_string(),
             parent,
         })
     }
@@ -556,7 +556,7 @@ impl Mapping {
                 display_name,
                 source: "ldap".to_owned(),
             },
-            dn: e.dn.clone(),
+            dn: e.dn.to_string(),
             member_keys,
         })
     }
@@ -626,7 +626,7 @@ fn entry_uuid(e: &Entry) -> Option<String> {
 
 fn missing(e: &Entry, attrs: &[String]) -> MapError {
     MapError::Missing {
-        dn: e.dn.clone(),
+        dn: e.dn.to_string(),
         attr: attrs.join(" or "),
     }
 }

@@ -77,7 +77,7 @@ mod tests {
     }
 
     /// A pupil as RECIA's directory publishes him (`formats.md` §1.7).
-    fn pupil() -> Entry {
+    fn pupil() -> Entry<'static> {
         Entry::new("uid=F1700ivg,ou=people,dc=esco-centre,dc=fr")
             .with("objectClass", "ENTPerson")
             .with("objectClass", "ENTEleve")
@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn profiles_are_required() {
         let mut e = pupil();
-        e.attrs.remove("entpersonprofils");
+        e.remove("entpersonprofils");
         assert_eq!(
             sdet().map_person(&e),
             Err(MapError::Missing {
@@ -238,9 +238,7 @@ mod tests {
             })
         );
         let mut other = pupil();
-        other
-            .attrs
-            .insert("entpersonprofils".into(), vec!["ELEVE".into()]);
+        other.set("entpersonprofils", "ELEVE");
         assert_eq!(
             sdet().map_person(&other).unwrap().record.affiliation,
             "ELEVE"
@@ -251,8 +249,7 @@ mod tests {
     fn bad_values_are_reported() {
         let check = |attr: &str, value: &str| {
             let mut e = pupil();
-            e.attrs
-                .insert(attr.to_ascii_lowercase(), vec![value.to_owned()]);
+            e.set(attr, value.to_owned());
             match sdet().map_person(&e) {
                 Err(MapError::BadValue {
                     attr: a, value: v, ..
@@ -272,7 +269,7 @@ mod tests {
     #[test]
     fn missing_surname() {
         let mut e = pupil();
-        e.attrs.remove("sn");
+        e.remove("sn");
         assert!(matches!(
             sdet().map_person(&e),
             Err(MapError::Missing { attr, .. }) if attr == "sn"

@@ -77,7 +77,7 @@ mod tests {
     }
 
     /// A student as a SupAnn 2021 directory publishes her.
-    fn student() -> Entry {
+    fn student() -> Entry<'static> {
         Entry::new("uid=zlebihan,ou=people,dc=univ-rennes,dc=fr")
             .with("objectClass", "inetOrgPerson")
             .with("objectClass", "eduPerson")
@@ -200,8 +200,7 @@ mod tests {
     #[test]
     fn bad_dates_are_reported() {
         let mut e = student();
-        e.attrs
-            .insert("schacexpirydate".into(), vec!["20261331220000Z".into()]);
+        e.set("schacexpirydate", "20261331220000Z");
         match supann().map_person(&e) {
             Err(MapError::BadValue {
                 dn, attr, value, ..

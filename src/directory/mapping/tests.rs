@@ -338,7 +338,7 @@ mod overrides {
             .collect()
     }
 
-    fn person() -> Entry {
+    fn person() -> Entry<'static> {
         Entry::new("uid=a,ou=people,dc=univ-rennes,dc=fr")
             .with("sn", "Guégan")
             .with("givenName", "Loïc")

@@ -289,7 +289,7 @@ impl Value {
 /// Reads fields of one entry through a table.
 pub(super) struct Reader<'a, F> {
     pub(super) rows: &'a [Row<F>],
-    pub(super) e: &'a Entry,
+    pub(super) e: &'a Entry<'a>,
 }
 
 impl<F: Field> Reader<'_, F> {
@@ -359,7 +359,7 @@ impl<F: Field> Reader<'_, F> {
 /// reported, never dropped).
 fn read(parse: Parse, attr: &str, key: &str, e: &Entry) -> Result<Option<Value>, MapError> {
     let bad = |value: &str, expected: &'static str| MapError::BadValue {
-        dn: e.dn.clone(),
+        dn: e.dn.to_string(),
         attr: attr.to_owned(),
         value: value.to_owned(),
         expected,

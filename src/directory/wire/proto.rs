@@ -1,13 +1,16 @@
 //! The LDAP messages a sync exchanges (RFC 4511 §4) and the values of its controls: paged results
 //! (RFC 2696) and content synchronisation (RFC 4533 §2). Facts: reference crates.md §3.2–3.3.
 //!
-//! Responses are decoded from the received bytes in place; a search entry becomes an [`Entry`] with one
-//! allocation per value.
+//! Responses are decoded from the received bytes in place; a search entry becomes an [`Entry`] that
+//! borrows its names and values from them.
+
+use std::borrow::Cow;
 
 use super::ber::{
     ENUMERATED, INTEGER, Malformed, OCTET_STRING, Reader, SEQUENCE, SET, Writer, application,
     context,
 };
+
 use crate::directory::Entry;
 
 pub const SYNC_REQUEST_OID: &str = "1.3.6.1.4.1.4203.1.9.1.1";
@@ -234,43 +237,52 @@ pub fn parse_message(bytes: &[u8]) -> Result<Message<'_>, Malformed> {
     Ok(Message { id, op, controls })
 }
 
-/// The entry of a SearchResultEntry. UTF-8 values become strings; an attribute with a value that is
-/// not UTF-8 is binary, all of it (e.g. `jpegPhoto`), as ldap3's `SearchEntry` has it.
-pub fn entry(dn: &[u8], mut attributes: Reader<'_>) -> Result<Entry, Malformed> {
-    let mut e = Entry::new(String::from_utf8_lossy(dn).into_owned());
-    // Sized once: growing the map attribute by attribute rehashed it three or four times an entry.
+/// The entry of a SearchResultEntry, borrowing the message's bytes. UTF-8 values are text; an
+/// attribute with a value that is not UTF-8 is binary, all of it (e.g. `jpegPhoto`), as ldap3's
+/// `SearchEntry` has it. A DN that is not UTF-8 is copied with replacement characters.
+pub fn entry<'a>(dn: &'a [u8], attributes: Reader<'a>) -> Result<Entry<'a>, Malformed> {
+    let mut e = Entry::new(String::from_utf8_lossy(dn));
+    // Sized once: growing the lists attribute by attribute reallocated them three or four times.
+    let (mut attrs, mut values) = (0, 0);
     let mut count = attributes;
-    let mut n = 0;
-    while !count.is_empty() && count.any().is_ok() {
-        n += 1;
+    while !count.is_empty() {
+        let mut pair = count.nested(SEQUENCE)?;
+        pair.expect(OCTET_STRING)?;
+        let mut vals = pair.nested(SET)?;
+        attrs += 1;
+        while !vals.is_empty() && vals.any().is_ok() {
+            values += 1;
+        }
     }
-    e.attrs.reserve(n);
+    e.reserve(attrs, values);
+    let mut attributes = attributes;
     while !attributes.is_empty() {
         let mut pair = attributes.nested(SEQUENCE)?;
         let name = pair.expect(OCTET_STRING)?;
-        let mut vals = pair.nested(SET)?;
+        let vals = pair.nested(SET)?;
         let Ok(name) = std::str::from_utf8(name) else {
             continue;
         };
-        let mut values = Vec::new();
-        let mut binary = false;
-        while !vals.is_empty() {
-            let v = vals.expect(OCTET_STRING)?;
-            match std::str::from_utf8(v) {
-                Ok(text) if !binary => values.push(text.to_string()),
-                _ => {
-                    if !binary {
-                        binary = true;
-                        for text in values.drain(..) {
-                            e.push_bin(name, String::into_bytes(text));
-                        }
-                    }
-                    e.push_bin(name, v.to_vec());
-                }
+        let mut text = true;
+        let mut scan = vals;
+        while !scan.is_empty() {
+            if std::str::from_utf8(scan.expect(OCTET_STRING)?).is_err() {
+                text = false;
+                break;
             }
         }
-        if !binary {
-            e.push_values(name.to_string(), values);
+        let mut vals = vals;
+        if text {
+            // Read once already: every value is there, and is UTF-8.
+            let list = std::iter::from_fn(|| {
+                let v = vals.expect(OCTET_STRING).ok()?;
+                Some(Cow::Borrowed(std::str::from_utf8(v).unwrap_or_default()))
+            });
+            e.push_values(Cow::Borrowed(name), list);
+        } else {
+            while !vals.is_empty() {
+                e.push_bin(name, vals.expect(OCTET_STRING)?);
+            }
         }
     }
     Ok(e)

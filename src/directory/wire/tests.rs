@@ -74,9 +74,12 @@ fn a_search_entry_with_its_sync_state_is_decoded_in_place() {
     assert_eq!(e.first_bin("jpegPhoto"), Some(&[0xff, 0xd8, 0xff][..]));
     // One value that is not UTF-8 makes the whole attribute binary.
     assert!(e.all("mixed").is_empty());
-    assert_eq!(
-        e.bin_attrs["mixed"],
-        vec![b"text".to_vec(), vec![0xc3, 0x28]]
+    assert_eq!(e.all_bin("mixed"), [&b"text"[..], &[0xc3, 0x28][..]]);
+    // Names and values borrow the message's bytes.
+    assert!(
+        e.all("givenname")
+            .iter()
+            .all(|v| matches!(v, std::borrow::Cow::Borrowed(_)))
     );
     assert!(e.all("empty").is_empty());
     let c = m.controls[0];
