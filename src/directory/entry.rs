@@ -92,23 +92,37 @@ impl<'a> Entry<'a> {
         }
     }
 
-    /// Adds the values of one attribute as received (the sync's path: nothing is copied).
-    pub fn push_values(
-        &mut self,
-        attr: Cow<'a, str>,
-        values: impl IntoIterator<Item = Cow<'a, str>>,
-    ) {
-        if self.position(&attr).is_some() {
-            // The same attribute twice in one entry: rare, kept in one place.
-            for v in values {
-                self.push(&attr, v);
+    /// Adds the values of one attribute as received (the sync's path: nothing is copied). They are
+    /// text when every one is UTF-8; otherwise the attribute is binary, all of it (e.g. `jpegPhoto`),
+    /// as ldap3's `SearchEntry` has it.
+    pub fn push_received<I>(&mut self, attr: &'a str, raw: I)
+    where
+        I: Iterator<Item = &'a [u8]> + Clone,
+    {
+        let repeated = self.position(attr).is_some();
+        let start = self.values.len();
+        for v in raw.clone() {
+            match std::str::from_utf8(v) {
+                Ok(text) => self.values.push(Cow::Borrowed(text)),
+                Err(_) => {
+                    self.values.truncate(start);
+                    for v in raw {
+                        self.push_bin(attr, v);
+                    }
+                    return;
+                }
             }
-            return;
         }
-        let at = self.values.len();
-        self.values.extend(values);
-        let end = self.values.len();
-        self.names.push((attr, at, end));
+        if repeated {
+            // The same attribute twice in one entry: rare, its values kept in one place.
+            let values: Vec<_> = self.values.drain(start..).collect();
+            for v in values {
+                self.push(attr, v);
+            }
+        } else {
+            let end = self.values.len();
+            self.names.push((Cow::Borrowed(attr), start, end));
+        }
     }
 
     /// Room for `attrs` attributes and `values` values, when they are known beforehand.

@@ -205,12 +205,14 @@ pub struct SearchHit {
 pub fn push_id_tokens(out: &mut String, value: &str) {
     for part in value.split_whitespace() {
         let mut push = |s: &str| {
-            let c = names::compact(s);
-            if !c.is_empty() {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&c);
+            let mark = out.len();
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let start = out.len();
+            names::fold_into(out, s, "");
+            if out.len() == start {
+                out.truncate(mark);
             }
         };
         push(part);

@@ -4,8 +4,6 @@
 //! Responses are decoded from the received bytes in place; a search entry becomes an [`Entry`] that
 //! borrows its names and values from them.
 
-use std::borrow::Cow;
-
 use super::ber::{
     ENUMERATED, INTEGER, Malformed, OCTET_STRING, Reader, SEQUENCE, SET, Writer, application,
     context,
@@ -237,12 +235,12 @@ pub fn parse_message(bytes: &[u8]) -> Result<Message<'_>, Malformed> {
     Ok(Message { id, op, controls })
 }
 
-/// The entry of a SearchResultEntry, borrowing the message's bytes. UTF-8 values are text; an
-/// attribute with a value that is not UTF-8 is binary, all of it (e.g. `jpegPhoto`), as ldap3's
-/// `SearchEntry` has it. A DN that is not UTF-8 is copied with replacement characters.
+/// The entry of a SearchResultEntry, borrowing the message's bytes (see [`Entry::push_received`]). A
+/// DN that is not UTF-8 is copied with replacement characters.
 pub fn entry<'a>(dn: &'a [u8], attributes: Reader<'a>) -> Result<Entry<'a>, Malformed> {
     let mut e = Entry::new(String::from_utf8_lossy(dn));
-    // Sized once: growing the lists attribute by attribute reallocated them three or four times.
+    // Sized once, and every element checked: growing the lists attribute by attribute reallocated them
+    // three or four times.
     let (mut attrs, mut values) = (0, 0);
     let mut count = attributes;
     while !count.is_empty() {
@@ -250,7 +248,8 @@ pub fn entry<'a>(dn: &'a [u8], attributes: Reader<'a>) -> Result<Entry<'a>, Malf
         pair.expect(OCTET_STRING)?;
         let mut vals = pair.nested(SET)?;
         attrs += 1;
-        while !vals.is_empty() && vals.any().is_ok() {
+        while !vals.is_empty() {
+            vals.expect(OCTET_STRING)?;
             values += 1;
         }
     }
@@ -263,27 +262,10 @@ pub fn entry<'a>(dn: &'a [u8], attributes: Reader<'a>) -> Result<Entry<'a>, Malf
         let Ok(name) = std::str::from_utf8(name) else {
             continue;
         };
-        let mut text = true;
-        let mut scan = vals;
-        while !scan.is_empty() {
-            if std::str::from_utf8(scan.expect(OCTET_STRING)?).is_err() {
-                text = false;
-                break;
-            }
-        }
-        let mut vals = vals;
-        if text {
-            // Read once already: every value is there, and is UTF-8.
-            let list = std::iter::from_fn(|| {
-                let v = vals.expect(OCTET_STRING).ok()?;
-                Some(Cow::Borrowed(std::str::from_utf8(v).unwrap_or_default()))
-            });
-            e.push_values(Cow::Borrowed(name), list);
-        } else {
-            while !vals.is_empty() {
-                e.push_bin(name, vals.expect(OCTET_STRING)?);
-            }
-        }
+        let mut next = vals;
+        // Read once already: every value is there.
+        let raw = std::iter::from_fn(move || next.expect(OCTET_STRING).ok());
+        e.push_received(name, raw);
     }
     Ok(e)
 }
