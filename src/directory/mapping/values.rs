@@ -364,23 +364,27 @@ fn read(parse: Parse, attr: &str, key: &str, e: &Entry) -> Result<Option<Value>,
         value: value.to_owned(),
         expected,
     };
-    let values: Vec<&str> = e
-        .all(key)
-        .iter()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .collect();
-    let first = values.first().copied();
+    // Most fields take the first value: the values are walked, not collected, for them.
+    let values = || {
+        e.all(key)
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let first = values().next();
+    if first.is_none() && parse != Parse::Binary {
+        return Ok(None);
+    }
     let list = |v: Vec<String>| (!v.is_empty()).then_some(Value::List(v));
     let text = |s: String| (!s.is_empty()).then_some(Value::Text(s));
     Ok(match parse {
         Parse::Text => first.map(|v| Value::Text(v.to_owned())),
-        Parse::Values => list(values.iter().map(|v| (*v).to_owned()).collect()),
+        Parse::Values => list(values().map(str::to_owned).collect()),
         Parse::DollarPairs => {
-            if let Some(v) = values.iter().find(|v| split_last_dollar(v).is_none()) {
+            if let Some(v) = values().find(|v| split_last_dollar(v).is_none()) {
                 return Err(bad(v, "APP$id"));
             }
-            list(values.iter().map(|v| (*v).to_owned()).collect())
+            list(values().map(str::to_owned).collect())
         }
         Parse::Date => match first {
             Some(v) => Some(Value::Date(parse_date(v).ok_or_else(|| bad(v, DATE))?)),
@@ -388,26 +392,26 @@ fn read(parse: Parse, attr: &str, key: &str, e: &Entry) -> Result<Option<Value>,
         },
         Parse::LatestDate => {
             let mut latest = None;
-            for v in &values {
+            for v in values() {
                 latest = latest.max(Some(parse_date(v).ok_or_else(|| bad(v, DATE))?));
             }
             latest.map(Value::Date)
         }
         Parse::Uai => match first {
             Some(v) => Some(Value::Text(
-                labelled_uai(&values)
+                labelled_uai(&values().collect::<Vec<_>>())
                     .ok_or_else(|| bad(v, "{UAI}code"))?
                     .to_owned(),
             )),
             None => None,
         },
-        Parse::Affiliation => text(affiliation(&values)),
-        Parse::Profile => text(profile(&values)),
+        Parse::Affiliation => text(affiliation(e.all(key))),
+        Parse::Profile => text(profile(e.all(key))),
         Parse::Code => first.map(|v| Value::Ref(StructureRef::Code(v.to_owned()))),
         Parse::StructureRef => first.map(|v| Value::Ref(structure_ref(v))),
         Parse::Classes => {
             let mut out = Vec::new();
-            for v in &values {
+            for v in values() {
                 let (structure, class) =
                     split_last_dollar(v).ok_or_else(|| bad(v, "<structure>$<class>"))?;
                 out.push((structure_ref(structure), class.to_owned()));
@@ -415,9 +419,8 @@ fn read(parse: Parse, attr: &str, key: &str, e: &Entry) -> Result<Option<Value>,
             (!out.is_empty()).then_some(Value::Classes(out))
         }
         Parse::UniqueMembers => list(
-            values
-                .iter()
-                .map(|v| uniquemember_dn(v))
+            values()
+                .map(uniquemember_dn)
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
                 .collect(),
