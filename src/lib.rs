@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod directory;
 pub mod domain;
+pub mod fast_hash;
 pub mod gui;
 pub mod i18n;
 pub mod library;

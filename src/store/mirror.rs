@@ -13,6 +13,7 @@ use crate::domain::card::PersonId;
 use crate::domain::group::{GroupKind, GroupRecord};
 use crate::domain::person::PersonRecord;
 use crate::domain::structure::StructureRecord;
+use crate::fast_hash::FastHash;
 
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +212,7 @@ pub fn structure_index(conn: &Connection) -> Result<StructureIndex> {
 /// Groups by name, created on first use when a person's attributes name them.
 #[derive(Debug, Default)]
 pub struct GroupCache {
-    by_name: HashMap<String, i64>,
+    by_name: HashMap<String, i64, FastHash>,
     loaded: bool,
 }
 

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
-use crate::directory::entry::FastHash;
+use crate::fast_hash::FastHash;
 
 use crate::domain::card::PersonId;
 
