@@ -45,13 +45,20 @@ pub struct Computed {
 
 impl Computed {
     pub fn of(rec: &PersonRecord) -> Computed {
+        let folded_surname = names::fold(&rec.surname);
+        let folded_given = names::fold(&rec.given_name);
+        // names::sort_key, from the folded names just made.
+        let mut sort_key = String::with_capacity(folded_surname.len() + folded_given.len() + 1);
+        sort_key.push_str(&folded_surname);
+        sort_key.push(' ');
+        sort_key.push_str(&folded_given);
         Computed {
             display_name: rec.display_name(),
             birth_date: rec.birth_date.map(|d| d.to_string()),
             due_date: rec.due_date.map(|d| d.to_string()),
-            folded_surname: names::fold(&rec.surname),
-            folded_given: names::fold(&rec.given_name),
-            sort_key: names::sort_key(&rec.surname, &rec.given_name),
+            folded_surname,
+            folded_given,
+            sort_key,
         }
     }
 }
@@ -405,4 +412,29 @@ pub fn editable_and_due_date(
         due.map(|d| parse_date("persons.due_date", &d))
             .transpose()?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn computed_columns_fold_like_the_names_module() {
+        for (surname, given) in [
+            ("De La Fontaine", "Jean-Pierre"),
+            ("", "Zoé"),
+            ("N'Diaye", ""),
+            ("  Lœwy ", "Ærø"),
+        ] {
+            let rec = PersonRecord {
+                surname: surname.into(),
+                given_name: given.into(),
+                ..PersonRecord::default()
+            };
+            let c = Computed::of(&rec);
+            assert_eq!(c.sort_key, names::sort_key(surname, given));
+            assert_eq!(c.folded_surname, names::fold(surname));
+            assert_eq!(c.folded_given, names::fold(given));
+        }
+    }
 }
