@@ -17,8 +17,11 @@ pub struct Entry<'a> {
     names: Vec<(Cow<'a, str>, usize, usize)>,
     values: Vec<Cow<'a, str>>,
     /// Attributes with a value that is not UTF-8 (e.g. `jpegPhoto`): all their values as bytes.
-    bin: Vec<(Cow<'a, str>, Vec<Cow<'a, [u8]>>)>,
+    bin: Vec<(Cow<'a, str>, BinValues<'a>)>,
 }
+
+/// The values of a binary attribute.
+type BinValues<'a> = Vec<Cow<'a, [u8]>>;
 
 impl<'a> Entry<'a> {
     pub fn new(dn: impl Into<Cow<'a, str>>) -> Entry<'a> {
