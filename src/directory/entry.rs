@@ -246,6 +246,31 @@ mod tests {
     }
 
     #[test]
+    fn received_values_are_borrowed_and_kept_per_attribute() {
+        let bytes: Vec<&[u8]> = vec![b"a1", b"a2", b"b1", b"\xff\xfe", b"a3", b"c"];
+        let mut e = Entry::new("uid=x");
+        e.push_received("mail", bytes[..2].iter().copied());
+        e.push_received("sn", bytes[2..3].iter().copied());
+        // Not UTF-8: the whole attribute is binary.
+        e.push_received("jpegPhoto", bytes[2..4].iter().copied());
+        // The same attribute again, then a value added by hand after it.
+        e.push_received("MAIL", bytes[4..5].iter().copied());
+        e.push("sn", "b2");
+        e.push_received("cn", bytes[5..].iter().copied());
+        assert_eq!(e.all("mail"), ["a1", "a2", "a3"]);
+        assert_eq!(e.all("SN"), ["b1", "b2"]);
+        assert_eq!(e.all("cn"), ["c"]);
+        assert!(e.all("jpegphoto").is_empty());
+        assert_eq!(e.all_bin("jpegPhoto"), [&b"b1"[..], &b"\xff\xfe"[..]]);
+        assert!(matches!(e.all("cn")[0], Cow::Borrowed(_)));
+        e.remove("Mail");
+        assert!(e.all("mail").is_empty());
+        assert_eq!((e.all("sn").len(), e.first("cn")), (2, Some("c")));
+        e.set("cn", "d");
+        assert_eq!(e.all("cn"), ["d"]);
+    }
+
+    #[test]
     fn attribute_names_are_case_insensitive() {
         let e = Entry::new("uid=a,dc=x")
             .with("givenName", "  ")
