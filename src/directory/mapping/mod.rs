@@ -181,8 +181,6 @@ enum Absent {
 struct Row<F> {
     field: F,
     attrs: Vec<String>,
-    /// `attrs` lower-cased, as [`Entry`] keys them: looked up without a lower-cased copy per entry.
-    keys: Vec<String>,
     parse: Parse,
     absent: Absent,
 }
@@ -190,25 +188,13 @@ struct Row<F> {
 fn row<F: Field>(field: F, attrs: &[&str]) -> Row<F> {
     Row {
         field,
-        attrs: Vec::new(),
-        keys: Vec::new(),
+        attrs: attrs.iter().map(|a| (*a).to_owned()).collect(),
         parse: field.parse(),
         absent: Absent::Skip,
     }
-    .with_attrs(attrs.iter().map(|a| (*a).to_owned()).collect())
 }
 
 impl<F> Row<F> {
-    fn with_attrs(mut self, attrs: Vec<String>) -> Row<F> {
-        self.set_attrs(attrs);
-        self
-    }
-
-    fn set_attrs(&mut self, attrs: Vec<String>) {
-        self.keys = attrs.iter().map(|a| a.to_ascii_lowercase()).collect();
-        self.attrs = attrs;
-    }
-
     fn parse(mut self, parse: Parse) -> Row<F> {
         self.parse = parse;
         self
@@ -591,11 +577,14 @@ fn override_row<F: Field>(
             format!("{key} (required, cannot be disabled)"),
         )),
         Some(r) => {
-            r.set_attrs(attrs);
+            r.attrs = attrs;
             Ok(())
         }
         None => {
-            rows.push(row(field, &[]).with_attrs(attrs));
+            rows.push(Row {
+                attrs,
+                ..row(field, &[])
+            });
             Ok(())
         }
     }

@@ -313,8 +313,8 @@ impl<F: Field> Reader<'_, F> {
     /// the first absent rule that says something (Missing or Default) along `fields`.
     pub(super) fn get(&self, fields: &[F]) -> Result<Option<Value>, MapError> {
         for r in self.rows(fields) {
-            for (attr, key) in r.attrs.iter().zip(&r.keys) {
-                if let Some(v) = read(r.parse, attr, key, self.e)? {
+            for attr in &r.attrs {
+                if let Some(v) = read(r.parse, attr, self.e)? {
                     return Ok(Some(v));
                 }
             }
@@ -354,10 +354,9 @@ impl<F: Field> Reader<'_, F> {
     }
 }
 
-/// Reads one attribute of `e` (`attr`, lower-cased as `key`) with `parse`: `Ok(None)` when it has no
-/// (non-blank) value, `BadValue` when a value does not have the expected shape (a bad value is
-/// reported, never dropped).
-fn read(parse: Parse, attr: &str, key: &str, e: &Entry) -> Result<Option<Value>, MapError> {
+/// Reads one attribute of `e` with `parse`: `Ok(None)` when it has no (non-blank) value, `BadValue`
+/// when a value does not have the expected shape (a bad value is reported, never dropped).
+fn read(parse: Parse, attr: &str, e: &Entry) -> Result<Option<Value>, MapError> {
     let bad = |value: &str, expected: &'static str| MapError::BadValue {
         dn: e.dn.to_string(),
         attr: attr.to_owned(),
@@ -366,7 +365,7 @@ fn read(parse: Parse, attr: &str, key: &str, e: &Entry) -> Result<Option<Value>,
     };
     // Most fields take the first value: the values are walked, not collected, for them.
     let values = || {
-        e.all(key)
+        e.all(attr)
             .iter()
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
@@ -405,8 +404,8 @@ fn read(parse: Parse, attr: &str, key: &str, e: &Entry) -> Result<Option<Value>,
             )),
             None => None,
         },
-        Parse::Affiliation => text(affiliation(e.all(key))),
-        Parse::Profile => text(profile(e.all(key))),
+        Parse::Affiliation => text(affiliation(e.all(attr))),
+        Parse::Profile => text(profile(e.all(attr))),
         Parse::Code => first.map(|v| Value::Ref(StructureRef::Code(v.to_owned()))),
         Parse::StructureRef => first.map(|v| Value::Ref(structure_ref(v))),
         Parse::Classes => {
