@@ -23,7 +23,8 @@ const BUILD_SORTER: &str =
 
 /// Drops the secondary indexes of [`BULK_INDEXED_TABLES`] and records their SQL, in the caller's
 /// transaction; an interrupted load gets them back at the next `Store::open`. Unique indexes stay (they
-/// are constraints). Does nothing when already suspended.
+/// are rules the load relies on), except where [`suspend_unique_indexes_of`] says. Does nothing when
+/// already suspended.
 pub fn suspend_secondary_indexes_in(tx: &Transaction<'_>) -> Result<()> {
     if settings::get(tx, SUSPENDED_INDEXES)?.is_some() {
         return Ok(());
@@ -44,6 +45,41 @@ pub fn suspend_secondary_indexes_in(tx: &Transaction<'_>) -> Result<()> {
     }
     let sql: Vec<&str> = indexes.iter().map(|(_, s)| s.as_str()).collect();
     save_statements(tx, SUSPENDED_INDEXES, &sql)
+}
+
+/// Drops the unique indexes of `table` too, for a first load into a mirror with no directory rows
+/// yet, and records their SQL with the others (in the caller's transaction). The load must then keep
+/// their rules itself until they are back: the directory sync checks each new person's entryUUID and
+/// eppn against those it has written ([`restore_unique_indexes_of`] as soon as one may repeat), and a
+/// person written by anything else puts them back first (`persons::insert_with`).
+pub fn suspend_unique_indexes_of(tx: &Transaction<'_>, table: &str) -> Result<()> {
+    let indexes: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE 'CREATE UNIQUE%'
+                AND tbl_name = ?1 ORDER BY name",
+        )?;
+        let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    if indexes.is_empty() {
+        return Ok(());
+    }
+    let mut saved = saved_statements(tx, SUSPENDED_INDEXES)?.unwrap_or_default();
+    for (name, sql) in indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        saved.push(sql);
+    }
+    save_statements(tx, SUSPENDED_INDEXES, &saved)
+}
+
+/// Re-creates the unique indexes of `table` that [`suspend_unique_indexes_of`] dropped, if any;
+/// returns whether there were any. Fails, building nothing, when rows break their rule.
+pub fn restore_unique_indexes_of(tx: &Transaction<'_>, table: &str) -> Result<bool> {
+    restore_indexes(tx, |sql| {
+        sql.get(..13)
+            .is_some_and(|s| s.eq_ignore_ascii_case("CREATE UNIQUE"))
+            && index_table(sql).is_some_and(|t| t.eq_ignore_ascii_case(table))
+    })
 }
 
 /// Records SQL statements to run later under a settings key (JSON list).
@@ -90,6 +126,10 @@ fn restore_indexes(tx: &Transaction<'_>, now: impl Fn(&str) -> bool) -> Result<b
     if !restore.is_empty() {
         tx.execute_batch(BUILD_SORTER)?;
         let built = restore.iter().try_for_each(|statement| {
+            // A migration may have made it again meanwhile (V11 re-creates the persons' indexes).
+            if index_exists(tx, statement)? {
+                return Ok(());
+            }
             let t = std::time::Instant::now();
             tx.execute_batch(statement)?;
             tracing::debug!(
@@ -109,6 +149,32 @@ fn restore_indexes(tx: &Transaction<'_>, now: impl Fn(&str) -> bool) -> Result<b
         save_statements(tx, SUSPENDED_INDEXES, &keep)?;
     }
     Ok(!restore.is_empty())
+}
+
+/// Whether the index a `CREATE [UNIQUE] INDEX name ON …` statement makes exists already.
+fn index_exists(tx: &Transaction<'_>, sql: &str) -> Result<bool> {
+    let Some(name) = index_name(sql) else {
+        return Ok(false);
+    };
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'index' AND name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?)
+}
+
+/// The name of a `CREATE [UNIQUE] INDEX name ON table(…)` statement.
+fn index_name(sql: &str) -> Option<&str> {
+    let upper = sql.to_ascii_uppercase();
+    let at = upper.find("INDEX ")? + 6;
+    let mut rest = sql[at..].trim_start();
+    if let Some(head) = rest.get(..13)
+        && head.eq_ignore_ascii_case("IF NOT EXISTS")
+    {
+        rest = rest[13..].trim_start();
+    }
+    let end = rest.find(char::is_whitespace)?;
+    Some(rest[..end].trim_matches('"'))
 }
 
 /// The table of a `CREATE INDEX name ON table(…)` statement.
@@ -135,6 +201,54 @@ mod tests {
                 Ok(rows.collect::<std::result::Result<_, _>>()?)
             })
             .unwrap()
+    }
+
+    #[test]
+    fn unique_indexes_come_back_with_the_others_or_on_their_own() {
+        let (store, _dir) = test_util::temp_store();
+        let all = index_names(&store);
+        store
+            .write(|tx| {
+                suspend_secondary_indexes_in(tx)?;
+                suspend_unique_indexes_of(tx, "persons")
+            })
+            .unwrap();
+        let suspended = index_names(&store);
+        for gone in ["persons_entry_uuid", "persons_eppn", "persons_sort"] {
+            assert!(!suspended.iter().any(|n| n == gone), "{gone} still there");
+        }
+        assert!(suspended.iter().any(|n| n == "groups_entry_uuid"));
+        assert!(
+            store
+                .write(|tx| restore_unique_indexes_of(tx, "persons"))
+                .unwrap()
+        );
+        let partly = index_names(&store);
+        assert!(partly.iter().any(|n| n == "persons_eppn"));
+        assert!(!partly.iter().any(|n| n == "persons_sort"));
+        assert!(
+            !store
+                .write(|tx| restore_unique_indexes_of(tx, "persons"))
+                .unwrap()
+        );
+        store
+            .write(|tx| {
+                suspend_unique_indexes_of(tx, "persons")?;
+                restore_secondary_indexes_of(tx, &["persons", "person_identifiers"])
+            })
+            .unwrap();
+        let persons_back = index_names(&store);
+        assert!(persons_back.iter().any(|n| n == "persons_entry_uuid"));
+        assert!(store.write(restore_secondary_indexes_in).unwrap());
+        assert_eq!(index_names(&store), all);
+        assert_eq!(
+            index_name("CREATE UNIQUE INDEX IF NOT EXISTS \"ab\" ON t(x)"),
+            Some("ab")
+        );
+        assert_eq!(
+            index_name("create unique index persons_eppn on persons(eppn)"),
+            Some("persons_eppn")
+        );
     }
 
     #[test]

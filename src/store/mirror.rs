@@ -648,7 +648,30 @@ pub fn begin_first_load(tx: &Transaction<'_>) -> Result<bool> {
         )?;
     }
     super::suspend_secondary_indexes_in(tx)?;
+    if fresh {
+        // Every person read is new: the load keeps the uniqueness rules itself, in memory
+        // (`directory::sync::ids::UniqueKeys`, from [`each_unique_person_key`]).
+        super::suspend_unique_indexes_of(tx, "persons")?;
+    }
     Ok(fresh)
+}
+
+/// Every person's entryUUID and eppn (the values with a uniqueness rule), persons of any source.
+pub fn each_unique_person_key(
+    conn: &Connection,
+    mut f: impl FnMut(Option<&str>, Option<&str>),
+) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT entry_uuid, eppn FROM persons")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let text = |i| -> Result<Option<&str>> {
+            Ok(r.get_ref(i)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?)
+        };
+        f(text(0)?, text(1)?);
+    }
+    Ok(())
 }
 
 /// Ends a first load (its last transaction).

@@ -31,7 +31,8 @@ pub mod structures;
 pub mod sync_state;
 
 pub use indexes::{
-    restore_secondary_indexes_in, restore_secondary_indexes_of, suspend_secondary_indexes_in,
+    restore_secondary_indexes_in, restore_secondary_indexes_of, restore_unique_indexes_of,
+    suspend_secondary_indexes_in, suspend_unique_indexes_of,
 };
 
 use std::path::{Path, PathBuf};
@@ -109,15 +110,20 @@ impl Store {
                 message: e.to_string(),
             })?;
         }
-        let mut writer = Connection::open(path).map_err(|e| StoreError::Open {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        configure(&writer)?;
-        writer.pragma_update(None, "journal_mode", "WAL")?;
-        embedded::migrations::runner()
-            .run(&mut writer)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        let open_writer = || -> Result<Connection> {
+            let conn = Connection::open(path).map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            configure(&conn)?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            Ok(conn)
+        };
+        // The migrations get a connection of their own: a table rename opens the connection's
+        // temporary database, after which SQLite refuses to change where it sorts within a
+        // transaction (`indexes` does, to build indexes).
+        migrate(&mut open_writer()?)?;
+        let writer = open_writer()?;
         let reader = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -244,6 +250,33 @@ impl Store {
 pub(crate) const CONNECTION_MEMORY: &str =
     "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA threads = 0;";
 
+/// Brings the schema up to date. Foreign keys are off meanwhile (SQLite only turns them off outside a
+/// transaction): a migration that rebuilds a table drops the old one, which with them on would delete
+/// every row that refers to it (V11). Every reference is checked once the migrations are done; a
+/// broken one is logged (the migrations are committed by then: refusing to open would not undo them).
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let run = embedded::migrations::runner()
+        .run(conn)
+        .map_err(|e| StoreError::Migration(e.to_string()));
+    let back = conn.pragma_update(None, "foreign_keys", "ON");
+    run?;
+    back?;
+    let broken: Vec<String> = {
+        let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    if let Some(table) = broken.first() {
+        tracing::error!(
+            rows = broken.len(),
+            table,
+            "rows refer to missing rows after the migrations"
+        );
+    }
+    Ok(())
+}
+
 /// One immediate write transaction on `conn`, committed if `f` succeeds.
 fn commit<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -346,6 +379,82 @@ pub(crate) mod test_util {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_persons_rebuild_keeps_every_row_and_what_refers_to_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("guichet.db");
+        // A store as version 10 left it, with a person, an identifier and a link that refer to it.
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            configure(&conn).unwrap();
+            conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+            embedded::migrations::runner()
+                .set_target(refinery::Target::Version(10))
+                .run(&mut conn)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO persons (id, entry_uuid, eppn, surname, given_name, display_name,
+                     affiliation, folded_surname, folded_given, sort_key, source, created_at, updated_at)
+                 VALUES (7, 'u7', 'kerhervé@x', 'Kerhervé', 'Anne', 'Kerhervé Anne', 'student',
+                         'kerherve', 'anne', 'kerherve anne', 'ldap', '', ''),
+                        (8, NULL, NULL, 'Le Goff', 'Yann', 'Le Goff Yann', 'parent',
+                         'le goff', 'yann', 'le goff yann', 'local', '', '');
+                 INSERT INTO person_identifiers (person_id, kind, value) VALUES (7, 'etu', '2501');
+                 INSERT INTO person_links (person_id, related_id, kind) VALUES (8, 7, 'pupil');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let counts: (i64, i64, i64, i64) = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT COUNT(*) FROM persons), (SELECT COUNT(*) FROM person_identifiers),
+                            (SELECT COUNT(*) FROM person_links),
+                            (SELECT COUNT(*) FROM pragma_foreign_key_check)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(counts, (2, 1, 1, 0));
+        // The search index and its triggers are there, the uniqueness rules hold, the references too.
+        let found = store
+            .read(|c| search::search_ids(c, "kerherve", 5))
+            .unwrap();
+        assert_eq!(found, [7]);
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE persons SET surname = 'Kerhervé-Morvan', folded_surname = 'kerherve morvan'
+                      WHERE id = 7",
+                    [],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let found = store.read(|c| search::search_ids(c, "morvan", 5)).unwrap();
+        assert_eq!(found, [7]);
+        let copy = store.write(|tx| {
+            tx.execute(
+                "INSERT INTO persons (eppn, surname, given_name, display_name, affiliation,
+                     folded_surname, folded_given, sort_key, source, created_at, updated_at)
+                 SELECT eppn, 'X', 'Y', 'X Y', 'student', 'x', 'y', 'x y', 'local', '', ''
+                   FROM persons WHERE id = 7",
+                [],
+            )?;
+            Ok(())
+        });
+        assert!(copy.is_err(), "the eppn is unique");
+        let orphan = store.write(|tx| {
+            tx.execute(
+                "INSERT INTO person_identifiers (person_id, kind, value) VALUES (99, 'etu', '1')",
+                [],
+            )?;
+            Ok(())
+        });
+        assert!(orphan.is_err(), "foreign keys are on again");
+    }
 
     #[test]
     fn migrations_create_every_table_from_an_empty_file_and_reopen_cleanly() {

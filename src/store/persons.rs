@@ -141,6 +141,9 @@ pub fn insert_with(
     let computed = match sync {
         Some(s) => s.computed,
         None => {
+            // A person written while a first directory load keeps the uniqueness rules itself
+            // (`indexes::suspend_unique_indexes_of`): the rules come back first, and hold for it.
+            super::restore_unique_indexes_of(tx, "persons")?;
             own = Computed::of(rec);
             &own
         }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use rusqlite::Transaction;
 
-use super::ids::{DnIndex, IdSet};
+use super::ids::{DnIndex, IdSet, UniqueKeys};
 use super::items::{GroupItem, PersonItem};
 use super::{Kind, Mode, Report};
 use crate::directory::client::DirError;
@@ -24,6 +24,8 @@ use crate::store::side_index::{SideDoc, SideIndex};
 use crate::store::{self, Store};
 
 mod finish;
+#[cfg(test)]
+mod tests;
 use self::finish::{GoneIds, lap};
 
 /// A message from the LDAP side.
@@ -96,6 +98,9 @@ pub struct Applier {
     /// group's members by that order, see `GroupItem::member_ordinals`).
     by_ordinal: Vec<PersonId>,
     memberships: usize,
+    /// A fresh first load, until the persons' unique indexes are back: the uniqueness rules they
+    /// keep otherwise (`mirror::begin_first_load` suspends them).
+    unique: Option<UniqueKeys>,
     /// A load's checkpoints, done on a thread of their own until the last one.
     checkpoints: Option<store::checkpoint::BackgroundCheckpoint>,
     /// A first load into an empty store: the search index written on a thread of its own
@@ -119,6 +124,7 @@ impl Applier {
             fresh: false,
             by_ordinal: Vec::new(),
             memberships: 0,
+            unique: None,
             checkpoints: None,
             side: None,
         }
@@ -130,8 +136,18 @@ impl Applier {
     /// per batch.
     pub fn run(mut self, rx: std::sync::mpsc::Receiver<Msg>) -> Result<Option<Report>, DirError> {
         if self.opts.first_load {
-            self.fresh = self.store.write(mirror::begin_first_load)?;
+            let mut keys = UniqueKeys::default();
+            self.fresh = self.store.write(|tx| {
+                let fresh = mirror::begin_first_load(tx)?;
+                if fresh {
+                    mirror::each_unique_person_key(tx, |uuid, eppn| {
+                        keys.admit(uuid, eppn);
+                    })?;
+                }
+                Ok(fresh)
+            })?;
             if self.fresh {
+                self.unique = Some(keys);
                 self.side = self.store.start_side_index()?;
             }
         }
@@ -221,6 +237,7 @@ impl Applier {
                     // Every person is written: their indexes are built now, while the reading side
                     // reads the groups ahead (`search::Context::first_load`), instead of at the end.
                     store::restore_secondary_indexes_of(tx, &["persons", "person_identifiers"])?;
+                    self.unique = None;
                     tracing::debug!("sync: person indexes restored");
                     // The index thread has every document: it finishes while the groups are written,
                     // and the copy follows once it has (copying it here made the writer wait for the
@@ -362,6 +379,13 @@ impl Applier {
                 computed: &item.computed,
             };
             let inserted = if self.fresh {
+                if let Some(keys) = &mut self.unique
+                    && !keys.admit(m.record.entry_uuid.as_deref(), m.record.eppn.as_deref())
+                {
+                    // The same value again, perhaps: SQLite's rules decide from here on.
+                    self.unique = None;
+                    store::restore_unique_indexes_of(tx, "persons")?;
+                }
                 mirror::insert_new_person(tx, &m.record, structure, facts, now)?
             } else {
                 None

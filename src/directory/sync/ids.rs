@@ -102,6 +102,34 @@ impl DnIndex {
     }
 }
 
+/// The persons' uniqueness rules (one row per entryUUID, per eppn), kept by a first load into an
+/// empty mirror while their indexes are suspended (`store::suspend_unique_indexes_of`): a 64-bit
+/// fingerprint of each value written. A fingerprint met twice means the value may repeat: the load
+/// then puts the indexes back and lets SQLite decide, so a false match (some 2^32 values) only costs
+/// that earlier rebuild.
+#[derive(Default)]
+pub struct UniqueKeys {
+    uuids: HashSet<u64, FastHash>,
+    eppns: HashSet<u64, FastHash>,
+}
+
+impl UniqueKeys {
+    /// Takes a person's values; `false` when one of them may have been taken before (then the set
+    /// is left to be dropped).
+    pub fn admit(&mut self, entry_uuid: Option<&str>, eppn: Option<&str>) -> bool {
+        let uuid = entry_uuid.map(|s| FastHash.hash_one(s));
+        let eppn = eppn.map(|s| FastHash.hash_one(s));
+        if uuid.is_some_and(|u| self.uuids.contains(&u))
+            || eppn.is_some_and(|e| self.eppns.contains(&e))
+        {
+            return false;
+        }
+        self.uuids.extend(uuid);
+        self.eppns.extend(eppn);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +152,19 @@ mod tests {
         ] {
             assert_eq!(uuid_value(odd), None, "{odd}");
         }
+    }
+
+    #[test]
+    fn unique_keys_refuse_a_value_met_before() {
+        let mut k = UniqueKeys::default();
+        assert!(k.admit(Some("u1"), Some("a@x")));
+        assert!(k.admit(Some("u2"), None));
+        assert!(k.admit(None, Some("b@x")));
+        // The same eppn under another entryUUID, the same entryUUID with another eppn.
+        assert!(!k.admit(Some("u3"), Some("a@x")));
+        assert!(!k.admit(Some("u2"), Some("c@x")));
+        // Values are not shared between the two rules.
+        assert!(k.admit(Some("b@x"), Some("u1")));
     }
 
     #[test]
