@@ -29,22 +29,12 @@ pub fn suspend_secondary_indexes_in(tx: &Transaction<'_>) -> Result<()> {
     if settings::get(tx, SUSPENDED_INDEXES)?.is_some() {
         return Ok(());
     }
-    let indexes: Vec<(String, String)> = {
-        let marks = vec!["?"; BULK_INDEXED_TABLES.len()].join(", ");
-        let mut stmt = tx.prepare(&format!(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks}) ORDER BY name"
-        ))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(BULK_INDEXED_TABLES), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-        rows.collect::<std::result::Result<_, _>>()?
-    };
-    for (name, _) in &indexes {
-        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-    }
-    let sql: Vec<&str> = indexes.iter().map(|(_, s)| s.as_str()).collect();
-    save_statements(tx, SUSPENDED_INDEXES, &sql)
+    drop_and_record(tx, |index| {
+        !index.unique
+            && BULK_INDEXED_TABLES
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(index.table))
+    })
 }
 
 /// Drops the unique indexes of `table` too, for a first load into a mirror with no directory rows
@@ -53,33 +43,43 @@ pub fn suspend_secondary_indexes_in(tx: &Transaction<'_>) -> Result<()> {
 /// eppn against those it has written ([`restore_unique_indexes_of`] as soon as one may repeat), and a
 /// person written by anything else puts them back first (`persons::insert_with`).
 pub fn suspend_unique_indexes_of(tx: &Transaction<'_>, table: &str) -> Result<()> {
-    let indexes: Vec<(String, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE 'CREATE UNIQUE%'
-                AND tbl_name = ?1 ORDER BY name",
-        )?;
-        let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<std::result::Result<_, _>>()?
-    };
-    if indexes.is_empty() {
-        return Ok(());
-    }
-    let mut saved = saved_statements(tx, SUSPENDED_INDEXES)?.unwrap_or_default();
-    for (name, sql) in indexes {
-        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-        saved.push(sql);
-    }
-    save_statements(tx, SUSPENDED_INDEXES, &saved)
+    drop_and_record(tx, |index| {
+        index.unique && index.table.eq_ignore_ascii_case(table)
+    })
 }
 
 /// Re-creates the unique indexes of `table` that [`suspend_unique_indexes_of`] dropped, if any;
 /// returns whether there were any. Fails, building nothing, when rows break their rule.
 pub fn restore_unique_indexes_of(tx: &Transaction<'_>, table: &str) -> Result<bool> {
-    restore_indexes(tx, |sql| {
-        sql.get(..13)
-            .is_some_and(|s| s.eq_ignore_ascii_case("CREATE UNIQUE"))
-            && index_table(sql).is_some_and(|t| t.eq_ignore_ascii_case(table))
+    restore_indexes(tx, |index| {
+        index.unique && index.table.eq_ignore_ascii_case(table)
     })
+}
+
+/// Drops the indexes `pick` chooses (those made by a `CREATE INDEX` statement: not the automatic
+/// ones) and adds their SQL to the suspended list, in the caller's transaction.
+fn drop_and_record(tx: &Transaction<'_>, pick: impl Fn(&IndexSql<'_>) -> bool) -> Result<()> {
+    let indexes: Vec<String> = {
+        let mut stmt = tx.prepare(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let all: Vec<String> = rows.collect::<std::result::Result<_, _>>()?;
+        all.into_iter()
+            .filter(|sql| IndexSql::parse(sql).is_some_and(|index| pick(&index)))
+            .collect()
+    };
+    if indexes.is_empty() {
+        return Ok(());
+    }
+    let mut saved = saved_statements(tx, SUSPENDED_INDEXES)?.unwrap_or_default();
+    for sql in indexes {
+        if let Some(index) = IndexSql::parse(&sql) {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", index.name))?;
+        }
+        saved.push(sql);
+    }
+    save_statements(tx, SUSPENDED_INDEXES, &saved)
 }
 
 /// Records SQL statements to run later under a settings key (JSON list).
@@ -113,16 +113,19 @@ pub fn restore_secondary_indexes_in(tx: &Transaction<'_>) -> Result<bool> {
 /// Re-creates the suspended indexes of `tables` only, and keeps the others suspended: a first load
 /// indexes the persons as soon as they are all written, while the groups are still being read.
 pub fn restore_secondary_indexes_of(tx: &Transaction<'_>, tables: &[&str]) -> Result<bool> {
-    restore_indexes(tx, |sql| {
-        index_table(sql).is_some_and(|t| tables.iter().any(|x| x.eq_ignore_ascii_case(t)))
+    restore_indexes(tx, |index| {
+        tables.iter().any(|t| t.eq_ignore_ascii_case(index.table))
     })
 }
 
-fn restore_indexes(tx: &Transaction<'_>, now: impl Fn(&str) -> bool) -> Result<bool> {
+fn restore_indexes(tx: &Transaction<'_>, now: impl Fn(&IndexSql<'_>) -> bool) -> Result<bool> {
     let Some(sql) = saved_statements(tx, SUSPENDED_INDEXES)? else {
         return Ok(false);
     };
-    let (restore, keep): (Vec<String>, Vec<String>) = sql.into_iter().partition(|s| now(s));
+    // A statement that does not parse (never written by this module) is run with the rest.
+    let (restore, keep): (Vec<String>, Vec<String>) = sql
+        .into_iter()
+        .partition(|s| IndexSql::parse(s).is_none_or(|index| now(&index)));
     if !restore.is_empty() {
         tx.execute_batch(BUILD_SORTER)?;
         let built = restore.iter().try_for_each(|statement| {
@@ -153,37 +156,72 @@ fn restore_indexes(tx: &Transaction<'_>, now: impl Fn(&str) -> bool) -> Result<b
 
 /// Whether the index a `CREATE [UNIQUE] INDEX name ON …` statement makes exists already.
 fn index_exists(tx: &Transaction<'_>, sql: &str) -> Result<bool> {
-    let Some(name) = index_name(sql) else {
+    let Some(index) = IndexSql::parse(sql) else {
         return Ok(false);
     };
     Ok(tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'index' AND name = ?1)",
-        [name],
+        [index.name],
         |r| r.get(0),
     )?)
 }
 
-/// The name of a `CREATE [UNIQUE] INDEX name ON table(…)` statement.
-fn index_name(sql: &str) -> Option<&str> {
-    let upper = sql.to_ascii_uppercase();
-    let at = upper.find("INDEX ")? + 6;
-    let mut rest = sql[at..].trim_start();
-    if let Some(head) = rest.get(..13)
-        && head.eq_ignore_ascii_case("IF NOT EXISTS")
-    {
-        rest = rest[13..].trim_start();
-    }
-    let end = rest.find(char::is_whitespace)?;
-    Some(rest[..end].trim_matches('"'))
+/// What this module needs from a `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table(…)` statement,
+/// as SQLite keeps it in `sqlite_master`.
+#[derive(Debug, PartialEq)]
+struct IndexSql<'a> {
+    unique: bool,
+    name: &'a str,
+    table: &'a str,
 }
 
-/// The table of a `CREATE INDEX name ON table(…)` statement.
-fn index_table(sql: &str) -> Option<&str> {
-    let upper = sql.to_ascii_uppercase();
-    let at = upper.find(" ON ")? + 4;
-    let rest = sql[at..].trim_start();
-    let end = rest.find(|c: char| c == '(' || c.is_whitespace())?;
-    Some(rest[..end].trim_matches('"'))
+impl<'a> IndexSql<'a> {
+    fn parse(sql: &'a str) -> Option<Self> {
+        let mut rest = keyword(sql.trim_start(), "CREATE")?;
+        let unique = match keyword(rest, "UNIQUE") {
+            Some(after) => {
+                rest = after;
+                true
+            }
+            None => false,
+        };
+        rest = keyword(rest, "INDEX")?;
+        if let Some(after) = keyword(rest, "IF NOT EXISTS") {
+            rest = after;
+        }
+        let (name, rest) = identifier(rest)?;
+        let (table, _) = identifier(keyword(rest, "ON")?)?;
+        Some(Self {
+            unique,
+            name,
+            table,
+        })
+    }
+}
+
+/// `text` after a leading `word` (any case) and the blanks that follow it.
+fn keyword<'a>(text: &'a str, word: &str) -> Option<&'a str> {
+    let head = text.get(..word.len())?;
+    let rest = &text[word.len()..];
+    (head.eq_ignore_ascii_case(word) && rest.starts_with(char::is_whitespace))
+        .then(|| rest.trim_start())
+}
+
+/// A leading identifier, bare or in double quotes, and the text after it and its blanks.
+fn identifier(text: &str) -> Option<(&str, &str)> {
+    let (name, rest) = match text.strip_prefix('"') {
+        Some(quoted) => {
+            let end = quoted.find('"')?;
+            (&quoted[..end], &quoted[end + 1..])
+        }
+        None => {
+            let end = text
+                .find(|c: char| c == '(' || c.is_whitespace())
+                .unwrap_or(text.len());
+            (&text[..end], &text[end..])
+        }
+    };
+    (!name.is_empty()).then(|| (name, rest.trim_start()))
 }
 
 #[cfg(test)]
@@ -241,14 +279,49 @@ mod tests {
         assert!(persons_back.iter().any(|n| n == "persons_entry_uuid"));
         assert!(store.write(restore_secondary_indexes_in).unwrap());
         assert_eq!(index_names(&store), all);
-        assert_eq!(
-            index_name("CREATE UNIQUE INDEX IF NOT EXISTS \"ab\" ON t(x)"),
-            Some("ab")
-        );
-        assert_eq!(
-            index_name("create unique index persons_eppn on persons(eppn)"),
-            Some("persons_eppn")
-        );
+    }
+
+    #[test]
+    fn index_statements_give_their_name_table_and_uniqueness() {
+        let index = |unique, name, table| IndexSql {
+            unique,
+            name,
+            table,
+        };
+        let cases = [
+            (
+                "CREATE UNIQUE INDEX IF NOT EXISTS \"a b\" ON t(x)",
+                index(true, "a b", "t"),
+            ),
+            (
+                "create unique index persons_eppn on persons(eppn)",
+                index(true, "persons_eppn", "persons"),
+            ),
+            (
+                "CREATE INDEX x ON \"persons\"(a, b)",
+                index(false, "x", "persons"),
+            ),
+            (
+                "create index x on memberships (person_id)",
+                index(false, "x", "memberships"),
+            ),
+            (
+                "CREATE INDEX uniquely ON t(x)",
+                index(false, "uniquely", "t"),
+            ),
+        ];
+        for (sql, expected) in cases {
+            assert_eq!(IndexSql::parse(sql), Some(expected), "{sql}");
+        }
+        for bad in [
+            "",
+            "CREATE TABLE t(x)",
+            "CREATE INDEX",
+            "CREATE INDEX \"x ON t(a)",
+            "CREATEINDEX x ON t(a)",
+        ] {
+            assert_eq!(IndexSql::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -300,13 +373,5 @@ mod tests {
         let again = Store::open(&path).unwrap();
         assert_eq!(index_names(&again), all);
         assert!(!again.write(restore_secondary_indexes_in).unwrap());
-        assert_eq!(
-            index_table("CREATE INDEX x ON \"persons\"(a, b)"),
-            Some("persons")
-        );
-        assert_eq!(
-            index_table("create index x on memberships (person_id)"),
-            Some("memberships")
-        );
     }
 }
