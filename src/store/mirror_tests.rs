@@ -243,3 +243,43 @@ fn a_first_loads_memberships_are_written_once_each_with_their_origins_merged() {
     assert_eq!(origin(b, persons[79]), FROM_GROUP);
     assert_eq!(store.read(membership_count).unwrap(), 160);
 }
+
+#[test]
+fn a_first_loads_memberships_into_an_empty_table_keep_every_origin() {
+    let (store, _d) = temp_store();
+    let persons: Vec<PersonId> = (0..70)
+        .map(|i| upsert(&store, &rec(&format!("e{i}"), "Nom"), "h").0)
+        .collect();
+    let g = store
+        .write(|tx| Ok(upsert_group(tx, &ldap_group("g:e"), "ge", "cn=e", "1")?.0))
+        .unwrap();
+    // Each person from the group's side, and every third from the person's side too, either first.
+    let mut pending: Vec<PendingMembership> = Vec::new();
+    for (i, &p) in persons.iter().enumerate() {
+        if i % 3 == 0 {
+            pending.push((g as u32, p as u32, FROM_PERSON as u8));
+        }
+        pending.push((g as u32, p as u32, FROM_GROUP as u8));
+        if i % 3 == 1 {
+            pending.push((g as u32, p as u32, FROM_PERSON as u8));
+        }
+    }
+    let written = store
+        .write_unchecked(|tx| insert_memberships(tx, &mut pending))
+        .unwrap();
+    assert_eq!(written, 70);
+    let origins: Vec<i64> = store
+        .read(|c| {
+            let mut st = c.prepare("SELECT origin FROM memberships ORDER BY person_id")?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .unwrap();
+    let expected: Vec<i64> = (0..70)
+        .map(|i| match i % 3 {
+            2 => FROM_GROUP,
+            _ => FROM_GROUP | FROM_PERSON,
+        })
+        .collect();
+    assert_eq!(origins, expected);
+}

@@ -99,9 +99,33 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// SQLite's process-wide settings, made once before the first connection (SQLite takes them only
+/// before it initialises). Memory statistics off: with them, every allocation SQLite makes takes one
+/// process-wide lock to count itself, and during a directory load the writer, the search index thread
+/// and the checkpoints allocate at once and wait on each other for it (the writer's profile showed
+/// `futex` calls under `sqlite3Malloc`). Guichet reads no SQLite memory statistic.
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `sqlite3_config` with an option that takes one int, called once, before this process
+        // opens any connection (`Store::open` is the first to). Refused (SQLITE_MISUSE, nothing changed)
+        // if SQLite is already initialised, which only costs the lock.
+        let rc = unsafe {
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            )
+        };
+        if rc != rusqlite::ffi::SQLITE_OK {
+            tracing::debug!(rc, "SQLite memory statistics left on");
+        }
+    });
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        configure_sqlite();
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {

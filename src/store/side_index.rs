@@ -252,10 +252,13 @@ impl SideIndex {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
+        // `OR IGNORE` into the emptied table, whose rows cannot meet another: the same rows, and no
+        // statement journal (a copy of each page the statement changes that existed before it, which
+        // SQLite keeps for a statement that may stop half-way on a rule).
         for table in &shadow {
             tx.execute_batch(&format!(
                 "DELETE FROM main.\"{table}\";
-                 INSERT INTO main.\"{table}\" SELECT * FROM index_load.\"{table}\";"
+                 INSERT OR IGNORE INTO main.\"{table}\" SELECT * FROM index_load.\"{table}\";"
             ))?;
         }
         if !others.is_empty() {

@@ -289,11 +289,14 @@ impl Applier {
                 store.write_unchecked(|tx| mirror::insert_memberships(tx, pending))?;
             lap(step, "memberships");
         }
+        store.write(|tx| self.finish(tx, f, &gone, now, step))?;
+        // The search index last: its thread, at idle priority, may still be finishing after the
+        // memberships, and the last transaction does not need it. Should the copy fail, the data is
+        // all written and the index is rebuilt (`Store::repair_search_index`).
         if let Some(side) = self.side.take() {
             self.adopt(side)?;
             lap(step, "search index copy");
         }
-        store.write(|tx| self.finish(tx, f, &gone, now, step))?;
         if self.opts.bulk {
             self.checkpoints = None;
             self.store.checkpoint()?;
