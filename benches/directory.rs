@@ -291,7 +291,8 @@ fn main() {
          persons' indexes while the groups are read, writes its memberships in a transaction of their own, in \
          key order and without foreign-key checks, and re-creates the memberships' index. Into an empty \
          store, the search index is written while reading by a thread of its own at idle priority, into a \
-         scratch database, and copied in as soon as it is complete (the writer never waits for it).\n\n",
+         scratch database, and copied in once it is complete: while the groups are written, or else after \
+         the last transaction, which does not need it.\n\n",
         finish_steps(&full_log)
     ));
     if let (Some(reader), Some(writer), Some(index)) = (
