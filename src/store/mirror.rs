@@ -710,12 +710,14 @@ pub fn insert_memberships(
     let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM memberships)", [], |r| {
         r.get(0)
     })?;
-    let on_conflict = if empty {
-        ""
+    let (or_ignore, on_conflict) = if empty {
+        ("OR IGNORE", "")
     } else {
-        "ON CONFLICT(group_id, person_id) DO UPDATE SET origin = origin | excluded.origin"
+        (
+            "",
+            "ON CONFLICT(group_id, person_id) DO UPDATE SET origin = origin | excluded.origin",
+        )
     };
-    let or_ignore = if empty { "OR IGNORE" } else { "" };
     // Many rows per statement: a million single-row statements cost more in statement overhead than
     // in writing.
     const PER_STATEMENT: usize = 64;
