@@ -59,24 +59,26 @@ pub fn restore_unique_indexes_of(tx: &Transaction<'_>, table: &str) -> Result<bo
 /// Drops the indexes `pick` chooses (those made by a `CREATE INDEX` statement: not the automatic
 /// ones) and adds their SQL to the suspended list, in the caller's transaction.
 fn drop_and_record(tx: &Transaction<'_>, pick: impl Fn(&IndexSql<'_>) -> bool) -> Result<()> {
-    let indexes: Vec<String> = {
+    // (name, statement) of each index picked.
+    let indexes: Vec<(String, String)> = {
         let mut stmt = tx.prepare(
             "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
         )?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let all: Vec<String> = rows.collect::<std::result::Result<_, _>>()?;
         all.into_iter()
-            .filter(|sql| IndexSql::parse(sql).is_some_and(|index| pick(&index)))
+            .filter_map(|sql| {
+                let name = IndexSql::parse(&sql).filter(|index| pick(index))?.name;
+                Some((name.to_string(), sql))
+            })
             .collect()
     };
     if indexes.is_empty() {
         return Ok(());
     }
     let mut saved = saved_statements(tx, SUSPENDED_INDEXES)?.unwrap_or_default();
-    for sql in indexes {
-        if let Some(index) = IndexSql::parse(&sql) {
-            tx.execute_batch(&format!("DROP INDEX \"{}\"", index.name))?;
-        }
+    for (name, sql) in indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
         saved.push(sql);
     }
     save_statements(tx, SUSPENDED_INDEXES, &saved)
